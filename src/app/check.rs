@@ -1,0 +1,269 @@
+//! `pmlint check`.
+
+use super::files::{self, Target};
+use super::{load_settings, write_atomic, EXIT_FAILURES, EXIT_OK, EXIT_USAGE};
+use crate::cli::{CheckArgs, ColorChoice, Format};
+use crate::diagnostic::Severity;
+use crate::document::FrontMatter;
+use crate::lint::{self, FileReport, LintOptions};
+use crate::output::{self, FileResult, RunReport};
+use rayon::prelude::*;
+use std::io::{IsTerminal, Read, Write};
+
+pub fn run(args: CheckArgs) -> miette::Result<i32> {
+    let settings = load_settings(args.config.as_deref())?;
+    let today = match &args.today {
+        Some(t) => crate::time::parse_date(t)
+            .ok_or_else(|| miette::miette!("--today: `{t}` is not a date like 2025-07-18"))?,
+        None => chrono::Local::now().date_naive(),
+    };
+    for id in args.select.iter().flatten().chain(args.ignore.iter()) {
+        let prefix = id.ends_with(['-', '*']);
+        let known = crate::rules::find(id).is_some()
+            || settings.custom.iter().any(|c| &*c.id == id.as_str())
+            || prefix
+                && crate::rules::all()
+                    .iter()
+                    .any(|r| r.id.starts_with(id.trim_end_matches('*')));
+        if !known {
+            let ids: Vec<&str> = crate::rules::all().iter().map(|r| r.id).collect();
+            let hint = crate::config::did_you_mean(id, ids.iter().copied())
+                .map(|b| format!(" (did you mean `{b}`?)"))
+                .unwrap_or_default();
+            eprintln!("error: unknown rule `{id}` in --select/--ignore{hint}");
+            return Ok(EXIT_USAGE);
+        }
+    }
+    let format = match args.format {
+        Some(f) => f,
+        None if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") => Format::Github,
+        None => match settings.config.check.format.as_deref() {
+            Some("concise") => Format::Concise,
+            Some("json") => Format::Json,
+            _ => Format::Human,
+        },
+    };
+    if !matches!(format, Format::Human | Format::Concise | Format::Json) {
+        eprintln!("error: the {format:?} format is not available in this build yet; use human, concise or json");
+        return Ok(EXIT_USAGE);
+    }
+    if args.changed_since.is_some() {
+        eprintln!("error: --changed-since is not available in this build yet");
+        return Ok(EXIT_USAGE);
+    }
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && args.output.is_none()
+                && std::io::stdout().is_terminal()
+        }
+    };
+    let opts = LintOptions {
+        settings: &settings,
+        today,
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+    };
+    let human = format == Format::Human;
+    let mut skipped = Vec::new();
+
+    let results: Vec<FileResult> = if let Some(name) = &args.stdin_filename {
+        let mut bytes = Vec::new();
+        if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
+            eprintln!("error: cannot read standard input: {e}");
+            return Ok(EXIT_USAGE);
+        }
+        vec![lint_one(
+            &files::display(std::path::Path::new(name)),
+            Ok(bytes),
+            true,
+            &opts,
+            human,
+            color,
+        )
+        .unwrap_or_else(|skip| {
+            skipped.push(skip);
+            FileResult {
+                path: name.clone(),
+                report: FileReport::default(),
+                human: None,
+            }
+        })]
+    } else {
+        let paths = if args.paths.is_empty() && settings.has_include() {
+            settings.config.include.clone()
+        } else {
+            args.paths.clone()
+        };
+        let targets = match files::collect(&paths, &settings, &mut skipped) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Ok(EXIT_USAGE);
+            }
+        };
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(args.jobs.unwrap_or(0))
+            .build()
+            .map_err(|e| miette::miette!("cannot start worker threads: {e}"))?;
+        let max = settings.config.max_file_size.0;
+        let outcomes: Vec<Result<FileResult, String>> = pool.install(|| {
+            targets
+                .par_iter()
+                .map(|t| lint_one(&t.display, read(t, max), t.explicit, &opts, human, color))
+                .collect()
+        });
+        outcomes
+            .into_iter()
+            .filter_map(|o| o.map_err(|s| skipped.push(s)).ok())
+            .collect()
+    };
+
+    let report = RunReport { files: results };
+    if args.verbose {
+        for s in &skipped {
+            eprintln!("skipped {s}");
+        }
+    }
+    let rendered = match format {
+        Format::Json => output::json::render(&report),
+        Format::Concise => {
+            let mut s = output::concise::render(&report);
+            if !args.quiet {
+                s.push_str(&format!("Found {}.\n", report.totals_line()));
+            }
+            s
+        }
+        _ => {
+            let mut s: String = report
+                .files
+                .iter()
+                .filter_map(|f| f.human.as_deref())
+                .collect();
+            if !args.quiet {
+                s.push_str(&format!("Found {}.\n", report.totals_line()));
+            }
+            s
+        }
+    };
+    match &args.output {
+        Some(path) => {
+            if let Err(e) = write_atomic(path, rendered.as_bytes()) {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                return Ok(EXIT_USAGE);
+            }
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            if out
+                .write_all(rendered.as_bytes())
+                .and_then(|_| out.flush())
+                .is_err()
+            {
+                // A closed pipe (e.g. `| head`) is not an error of the lint.
+            }
+        }
+    }
+
+    let errors = report.count(Severity::Error);
+    let warnings = report.count(Severity::Warning);
+    let max_warnings = args.max_warnings.or(settings.config.check.max_warnings);
+    let failed = errors > 0 || max_warnings.is_some_and(|m| warnings > m);
+    Ok(if failed && !args.exit_zero {
+        EXIT_FAILURES
+    } else {
+        EXIT_OK
+    })
+}
+
+/// Reads a target, refusing files over the size limit before reading.
+fn read(t: &Target, max: u64) -> Result<Vec<u8>, String> {
+    let meta = std::fs::metadata(&t.path).map_err(|e| format!("cannot read the file: {e}"))?;
+    if meta.len() > max {
+        return Err(format!(
+            "File is {} bytes, over the {} byte limit (`max_file_size`)",
+            meta.len(),
+            max
+        ));
+    }
+    std::fs::read(&t.path).map_err(|e| format!("cannot read the file: {e}"))
+}
+
+/// Lints one file. `Err` carries why a walked file was skipped.
+fn lint_one(
+    path: &str,
+    bytes: Result<Vec<u8>, String>,
+    explicit: bool,
+    opts: &LintOptions,
+    human: bool,
+    color: bool,
+) -> Result<FileResult, String> {
+    let bytes = match bytes {
+        Ok(b) => b,
+        Err(message) => {
+            let report = lint::file_problem(path, message, opts);
+            let rendered = human.then(|| output::human::render_plain(path, &report.findings));
+            return Ok(FileResult {
+                path: path.to_string(),
+                report,
+                human: rendered,
+            });
+        }
+    };
+    if !explicit && lint::looks_binary(&bytes) {
+        return Err(format!("{path}: binary file"));
+    }
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(t) => t,
+        Err(_) => {
+            let report = lint::lint_bytes(path, &bytes, opts);
+            let rendered = human.then(|| output::human::render_plain(path, &report.findings));
+            return Ok(FileResult {
+                path: path.to_string(),
+                report,
+                human: rendered,
+            });
+        }
+    };
+    if lint::looks_binary(&bytes) {
+        let report = lint::lint_bytes(path, &bytes, opts);
+        let rendered = human.then(|| output::human::render_plain(path, &report.findings));
+        return Ok(FileResult {
+            path: path.to_string(),
+            report,
+            human: rendered,
+        });
+    }
+    if !explicit && !looks_like_postmortem(text, opts) {
+        return Err(format!("{path}: does not look like a post-mortem (no front matter and none of the template's sections)"));
+    }
+    let report = lint::lint_text(path, text, opts);
+    let rendered = human.then(|| output::human::render_file(path, text, &report.findings, color));
+    Ok(FileResult {
+        path: path.to_string(),
+        report,
+        human: rendered,
+    })
+}
+
+/// A cheap test before the full parse: front matter at the top, or a
+/// heading that names a configured section.
+fn looks_like_postmortem(text: &str, opts: &LintOptions) -> bool {
+    let content = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if content.starts_with("---") {
+        let doc_fm = crate::document::frontmatter::locate(text, text.len() - content.len());
+        if !matches!(doc_fm.front_matter, FrontMatter::Missing) {
+            return true;
+        }
+    }
+    // ATX headings only: a full parse happens once, in the lint.
+    content.lines().any(|line| {
+        let t = line.trim_start();
+        t.starts_with('#') && {
+            let title = t.trim_start_matches('#');
+            title.starts_with([' ', '\t']) && opts.settings.match_heading(title.trim()).is_some()
+        }
+    })
+}

@@ -1,0 +1,139 @@
+//! Which files a `check` run lints: explicit files, walked directories
+//! (honouring `.gitignore`), globs, or the configuration's `include`.
+
+use crate::config::Settings;
+use globset::{Glob, GlobMatcher};
+use std::path::{Path, PathBuf};
+
+/// A file to lint and how it was named.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Target {
+    /// The path as reported (`/` separators, no leading `./`).
+    pub display: String,
+    pub path: PathBuf,
+    /// Named on the command line: linted even if it does not look like a
+    /// post-mortem, and a binary file is a finding rather than a skip.
+    pub explicit: bool,
+}
+
+/// Resolves the command line's paths. Errors name a path that does not
+/// exist (exit 2).
+pub fn collect(
+    paths: &[String],
+    settings: &Settings,
+    skipped: &mut Vec<String>,
+) -> Result<Vec<Target>, String> {
+    let mut out = Vec::new();
+    if paths.is_empty() {
+        walk(Path::new("."), None, settings, &mut out, skipped);
+    }
+    for p in paths {
+        let path = Path::new(p);
+        if path.is_file() {
+            out.push(Target {
+                display: display(path),
+                path: path.to_path_buf(),
+                explicit: true,
+            });
+        } else if path.is_dir() {
+            walk(path, None, settings, &mut out, skipped);
+        } else if p.contains(['*', '?', '[']) {
+            let glob = Glob::new(p.trim_start_matches("./"))
+                .map_err(|e| format!("invalid glob `{p}`: {e}"))?
+                .compile_matcher();
+            let base = glob_base(p);
+            let before = out.len();
+            walk(&base, Some(&glob), settings, &mut out, skipped);
+            if out.len() == before {
+                skipped.push(format!("{p}: no file matches this glob"));
+            }
+        } else {
+            return Err(format!("{p}: no such file or directory"));
+        }
+    }
+    out.sort();
+    out.dedup_by(|a, b| a.display == b.display);
+    Ok(out)
+}
+
+/// The literal directory part of a glob (`postmortems/**/*.md` → `postmortems`).
+fn glob_base(pattern: &str) -> PathBuf {
+    let mut base = PathBuf::new();
+    for part in pattern.split('/') {
+        if part.contains(['*', '?', '[', '{']) {
+            break;
+        }
+        base.push(part);
+    }
+    if base.as_os_str().is_empty() || !base.is_dir() {
+        PathBuf::from(".")
+    } else {
+        base
+    }
+}
+
+fn walk(
+    dir: &Path,
+    glob: Option<&GlobMatcher>,
+    settings: &Settings,
+    out: &mut Vec<Target>,
+    skipped: &mut Vec<String>,
+) {
+    let walker = ignore::WalkBuilder::new(dir)
+        .hidden(true)
+        .git_ignore(true)
+        .git_global(false)
+        .git_exclude(true)
+        .require_git(false)
+        .follow_links(false)
+        .build();
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                skipped.push(format!("{e}"));
+                continue;
+            }
+        };
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let path = entry.path();
+        let shown = display(path);
+        if let Some(g) = glob {
+            if !g.is_match(&shown) && !g.is_match(path) {
+                continue;
+            }
+        } else {
+            let ext = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .map(str::to_ascii_lowercase);
+            if !matches!(ext.as_deref(), Some("md" | "markdown")) {
+                continue;
+            }
+            if !settings.included(&shown) {
+                continue;
+            }
+        }
+        if settings.excluded(&shown) {
+            skipped.push(format!("{shown}: excluded by the configuration"));
+            continue;
+        }
+        out.push(Target {
+            display: shown,
+            path: path.to_path_buf(),
+            explicit: false,
+        });
+    }
+}
+
+/// A path as reported: `/` separators, no leading `./`.
+pub fn display(path: &Path) -> String {
+    let s = path.to_string_lossy().replace('\\', "/");
+    let mut s = s.as_str();
+    while let Some(rest) = s.strip_prefix("./") {
+        s = rest;
+    }
+    s.to_string()
+}

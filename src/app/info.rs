@@ -1,0 +1,74 @@
+//! `pmlint rules`, `pmlint explain`, `pmlint config`.
+
+use super::{load_settings, EXIT_OK, EXIT_USAGE};
+use crate::cli::{ConfigArgs, RulesArgs};
+use crate::rules;
+
+pub fn rules(args: &RulesArgs) -> miette::Result<i32> {
+    if args.json {
+        let list: Vec<serde_json::Value> = rules::all()
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "id": r.id,
+                    "default": r.default.as_str(),
+                    "summary": r.summary,
+                    "draft_relaxed": r.draft_relaxed,
+                    "options": r.options,
+                })
+            })
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&list).expect("serialisable")
+        );
+        return Ok(EXIT_OK);
+    }
+    let width = rules::all().iter().map(|r| r.id.len()).max().unwrap_or(0);
+    for r in rules::all() {
+        println!("{:width$}  {:7}  {}", r.id, r.default.as_str(), r.summary);
+    }
+    Ok(EXIT_OK)
+}
+
+pub fn explain(id: &str) -> miette::Result<i32> {
+    match rules::find(id) {
+        Some(r) => {
+            println!("# {}\n", r.id);
+            println!(
+                "Default level: {}{}",
+                r.default,
+                if r.draft_relaxed {
+                    " (one level lower in Draft post-mortems)"
+                } else {
+                    ""
+                }
+            );
+            if !r.options.is_empty() {
+                println!("Options: {}", r.options.join(", "));
+            }
+            println!("\n{}", r.docs.trim_end());
+            Ok(EXIT_OK)
+        }
+        None => {
+            let ids: Vec<&str> = rules::all().iter().map(|r| r.id).collect();
+            let hint = crate::config::did_you_mean(id, ids.iter().copied())
+                .map(|b| format!("; did you mean `{b}`?"))
+                .unwrap_or_else(|| "; `pmlint rules` lists every rule".into());
+            eprintln!("error: unknown rule `{id}`{hint}");
+            Ok(EXIT_USAGE)
+        }
+    }
+}
+
+pub fn config(args: &ConfigArgs) -> miette::Result<i32> {
+    if args.schema {
+        println!("{}", crate::config::schema::json_schema());
+        return Ok(EXIT_OK);
+    }
+    let settings = load_settings(args.config.as_deref())?;
+    let yaml = serde_yaml::to_string(&settings.config)
+        .map_err(|e| miette::miette!("cannot print the configuration: {e}"))?;
+    print!("{yaml}");
+    Ok(EXIT_OK)
+}

@@ -1,0 +1,335 @@
+//! Finding, reading and merging configuration files. Errors point at the
+//! line of the configuration file that causes them.
+
+use super::Config;
+use miette::{Diagnostic, NamedSource, SourceSpan};
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+pub const CONFIG_NAMES: [&str; 3] = [".pmlint.yml", ".pmlint.yaml", "pmlint.yml"];
+
+/// A configuration problem, with the file and line when there is one.
+#[derive(Debug, Error, Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(pmlint::config))]
+pub struct ConfigError {
+    pub message: String,
+    #[source_code]
+    pub src: Option<NamedSource<String>>,
+    #[label("{label}")]
+    pub span: Option<SourceSpan>,
+    pub label: String,
+    #[help]
+    pub help: Option<String>,
+}
+
+impl ConfigError {
+    /// An error without a location (e.g. a file that cannot be read).
+    pub fn plain(message: impl Into<String>) -> ConfigError {
+        ConfigError {
+            message: message.into(),
+            src: None,
+            span: None,
+            label: String::new(),
+            help: None,
+        }
+    }
+
+    /// An error at a byte range of the configuration file.
+    pub fn at(
+        path: &str,
+        source: &str,
+        span: std::ops::Range<usize>,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> ConfigError {
+        ConfigError {
+            message: message.into(),
+            src: Some(NamedSource::new(path, source.to_string())),
+            span: Some(SourceSpan::from(span.start..span.end.max(span.start))),
+            label: label.into(),
+            help: None,
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> ConfigError {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// Searches `start` and its parents for a configuration file, stopping at
+/// the repository root (a directory holding `.git`).
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    let mut dir = Some(start);
+    while let Some(d) = dir {
+        for name in CONFIG_NAMES {
+            let candidate = d.join(name);
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+        }
+        if d.join(".git").exists() {
+            return None;
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+/// Parses one configuration text. `path` names it in errors.
+pub fn parse_config(path: &str, text: &str) -> Result<Config, ConfigError> {
+    if text.trim().is_empty() {
+        return Ok(Config::default());
+    }
+    serde_yaml::from_str::<Config>(text).map_err(|e| yaml_error(path, text, &e))
+}
+
+/// Reads `path` and the files it `extends`, merged in order: each extended
+/// file first, then the file itself. Extended files must lie inside `root`.
+pub fn load_file(path: &Path, root: &Path) -> Result<Config, ConfigError> {
+    let mut value = serde_yaml::Value::Mapping(Default::default());
+    let mut seen = Vec::new();
+    load_into(path, root, &mut value, &mut seen, 0)?;
+    let display = path.display().to_string();
+    let text = serde_yaml::to_string(&value).unwrap_or_default();
+    // The merged value was validated file by file; a failure here means the
+    // merge produced something no file had, which is reported plainly.
+    serde_yaml::from_value::<Config>(value).map_err(|e| {
+        ConfigError::plain(format!(
+            "{display}: merged configuration is invalid: {e}\n{text}"
+        ))
+    })
+}
+
+fn load_into(
+    path: &Path,
+    root: &Path,
+    into: &mut serde_yaml::Value,
+    seen: &mut Vec<PathBuf>,
+    depth: usize,
+) -> Result<(), ConfigError> {
+    let display = path.display().to_string();
+    if depth > 16 {
+        return Err(ConfigError::plain(format!(
+            "{display}: `extends` is nested too deeply"
+        )));
+    }
+    let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    if seen.contains(&canonical) {
+        return Err(ConfigError::plain(format!(
+            "{display}: `extends` forms a cycle"
+        )));
+    }
+    seen.push(canonical);
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ConfigError::plain(format!("cannot read configuration {display}: {e}")))?;
+    // Validate this file on its own first, so that errors point at its lines.
+    let config = parse_config(&display, &text)?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    for ext in &config.extends {
+        let target = base.join(ext);
+        let span = find_value(&text, ext);
+        let inside = match (target.canonicalize(), root.canonicalize()) {
+            (Ok(t), Ok(r)) => t.starts_with(r),
+            (Err(_), _) => {
+                return Err(ConfigError::at(
+                    &display,
+                    &text,
+                    span,
+                    format!("extended configuration `{ext}` does not exist"),
+                    "not found",
+                ))
+            }
+            _ => false,
+        };
+        if !inside {
+            return Err(ConfigError::at(
+                &display,
+                &text,
+                span,
+                format!("extended configuration `{ext}` lies outside the repository"),
+                "outside the repository",
+            )
+            .with_help("`extends` may only name files inside the repository"));
+        }
+        load_into(&target, root, into, seen, depth + 1)?;
+    }
+    let own: serde_yaml::Value = serde_yaml::from_str(&text).unwrap_or_default();
+    merge(into, own);
+    if let serde_yaml::Value::Mapping(m) = into {
+        m.remove("extends");
+    }
+    Ok(())
+}
+
+/// Later values win; mappings under `rules`, `timezone_aliases`, `check` and
+/// `sync` merge key by key; lists are replaced.
+fn merge(into: &mut serde_yaml::Value, from: serde_yaml::Value) {
+    use serde_yaml::Value;
+    match (into, from) {
+        (Value::Mapping(a), Value::Mapping(b)) => {
+            for (k, v) in b {
+                match a.get_mut(&k) {
+                    Some(existing @ Value::Mapping(_)) if v.is_mapping() => merge(existing, v),
+                    _ => {
+                        a.insert(k, v);
+                    }
+                }
+            }
+        }
+        (slot, v) => *slot = v,
+    }
+}
+
+/// Turns a serde_yaml error into a located report with a suggestion.
+fn yaml_error(path: &str, text: &str, e: &serde_yaml::Error) -> ConfigError {
+    let raw = e.to_string();
+    let message = match raw.find(" at line ") {
+        Some(i) => raw[..i].to_string(),
+        None => raw.clone(),
+    };
+    let span = match e.location() {
+        Some(loc) => line_span_at(text, loc.index()),
+        None => 0..0,
+    };
+    let mut err = ConfigError::at(
+        path,
+        text,
+        span,
+        format!("invalid configuration: {message}"),
+        "here",
+    );
+    if let Some(field) = between(&message, "unknown field `", "`") {
+        let expected: Vec<&str> = message
+            .split("expected one of ")
+            .nth(1)
+            .or_else(|| message.split("expected ").nth(1))
+            .map(|list| list.split(", ").map(|s| s.trim_matches('`')).collect())
+            .unwrap_or_default();
+        if let Some(best) = did_you_mean(field, expected.iter().copied()) {
+            err = err.with_help(format!("did you mean `{best}`?"));
+        } else if !expected.is_empty() {
+            err = err.with_help(format!("expected one of: {}", expected.join(", ")));
+        }
+        err.label = "unknown key".into();
+        // Point at the key itself.
+        if let Some(s) = find_key(text, field) {
+            err.span = Some(SourceSpan::from(s));
+        }
+    }
+    err
+}
+
+fn between<'a>(s: &'a str, open: &str, close: &str) -> Option<&'a str> {
+    let start = s.find(open)? + open.len();
+    let end = s[start..].find(close)? + start;
+    Some(&s[start..end])
+}
+
+/// The span from `index` to the end of its line.
+pub(crate) fn line_span_at(text: &str, index: usize) -> std::ops::Range<usize> {
+    let index = index.min(text.len());
+    let end = text[index..]
+        .find('\n')
+        .map(|i| index + i)
+        .unwrap_or(text.len());
+    index..end
+}
+
+/// The first `key:` in the text (any indentation), as a span over the key.
+pub(crate) fn find_key(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
+    let mut pos = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start_matches([' ', '\t', '-']).trim_start();
+        let indent = line.len() - trimmed.len();
+        for quoted in [key.to_string(), format!("\"{key}\""), format!("'{key}'")] {
+            if let Some(rest) = trimmed.strip_prefix(quoted.as_str()) {
+                if rest.trim_start().starts_with(':') {
+                    return Some(pos + indent..pos + indent + quoted.len());
+                }
+            }
+        }
+        pos += line.len();
+    }
+    None
+}
+
+/// The first occurrence of a value in the text, or the start of the file.
+pub(crate) fn find_value(text: &str, value: &str) -> std::ops::Range<usize> {
+    match text.find(value) {
+        Some(i) if !value.is_empty() => i..i + value.len(),
+        _ => 0..0,
+    }
+}
+
+/// The closest candidate by edit distance, if it is close enough to be a
+/// plausible typo.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let word_l = word.to_ascii_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (levenshtein(&word_l, &c.to_ascii_lowercase()), c))
+        .filter(|(d, c)| *d <= (c.len().max(word.len()) / 3).max(2))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_key_points_at_its_line_with_a_suggestion() {
+        let text = "include: [\"a\"]\ndraft_relaxd: true\n";
+        let err = parse_config("cfg.yml", text).unwrap_err();
+        assert_eq!(err.help.as_deref(), Some("did you mean `draft_relaxed`?"));
+        let span = err.span.unwrap();
+        assert_eq!(
+            &text[span.offset()..span.offset() + span.len()],
+            "draft_relaxd"
+        );
+    }
+
+    #[test]
+    fn empty_config_is_the_default() {
+        assert_eq!(parse_config("c", "").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn sizes_parse() {
+        let c = parse_config("c", "max_file_size: 2MB\n").unwrap();
+        assert_eq!(c.max_file_size.0, 2_000_000);
+        assert!(parse_config("c", "max_file_size: lots\n").is_err());
+    }
+
+    #[test]
+    fn edit_distance_suggestions() {
+        assert_eq!(
+            did_you_mean(
+                "blamless-language",
+                ["blameless-language", "frontmatter-date"]
+            ),
+            Some("blameless-language")
+        );
+        assert_eq!(did_you_mean("zzz", ["blameless-language"]), None);
+    }
+}

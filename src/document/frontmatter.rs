@@ -1,0 +1,377 @@
+//! YAML front matter: found between `---` lines at the very top, parsed into
+//! an untyped YAML value (the template's placeholders are YAML flow
+//! sequences, which a typed struct would reject), with the span of every
+//! top-level key and value found by scanning the lines.
+
+use crate::diagnostic::Span;
+use serde_yaml::Value;
+
+#[derive(Debug, Clone)]
+pub enum FrontMatter {
+    /// The file does not start with `---`.
+    Missing,
+    /// There is a block, but it is not valid YAML or not a mapping.
+    Invalid {
+        message: String,
+        /// Where the problem is (the YAML error's position when known).
+        span: Span,
+    },
+    Valid(FrontMatterBlock),
+}
+
+#[derive(Debug, Clone)]
+pub struct FrontMatterBlock {
+    /// The opening `---` line (without its line ending).
+    pub open_span: Span,
+    pub mapping: serde_yaml::Mapping,
+    pub keys: Vec<KeyEntry>,
+}
+
+#[derive(Debug, Clone)]
+pub struct KeyEntry {
+    pub key: String,
+    /// The key's line, from the key to the end of the line.
+    pub line_span: Span,
+    pub key_span: Span,
+    /// The value as written on the key's line, trimmed (may be empty when
+    /// the value is a block on the following lines).
+    pub value_span: Span,
+}
+
+/// A front-matter value as text, with where it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FmValue {
+    /// The value rendered as text: scalars as written by YAML, sequences
+    /// joined with ", ".
+    pub text: String,
+    /// The raw source text of the value on its line.
+    pub raw: String,
+    pub span: Span,
+    /// Whether YAML read it as a sequence.
+    pub is_sequence: bool,
+}
+
+/// Result of locating the block: where it is and where the body starts.
+pub struct Located {
+    pub front_matter: FrontMatter,
+    pub body_start: usize,
+}
+
+/// Finds and parses the front matter. `content_start` skips a BOM.
+pub fn locate(text: &str, content_start: usize) -> Located {
+    let Some((open_end, first_line_end)) = opening_line(text, content_start) else {
+        return Located {
+            front_matter: FrontMatter::Missing,
+            body_start: content_start,
+        };
+    };
+    let open_span = content_start..open_end;
+    // Look for the closing `---` or `...` line.
+    let mut pos = first_line_end;
+    let yaml_start = first_line_end;
+    while pos < text.len() {
+        let line_end = text[pos..]
+            .find('\n')
+            .map(|i| pos + i + 1)
+            .unwrap_or(text.len());
+        let line = text[pos..line_end].trim_end_matches(['\n', '\r']);
+        if line.trim_end() == "---" || line.trim_end() == "..." {
+            let yaml = &text[yaml_start..pos];
+            return Located {
+                front_matter: parse_yaml(text, yaml_start, yaml, open_span),
+                body_start: line_end,
+            };
+        }
+        pos = line_end;
+    }
+    Located {
+        front_matter: FrontMatter::Invalid {
+            message: "front matter is not closed: no `---` line ends it".into(),
+            span: open_span,
+        },
+        body_start: text.len(),
+    }
+}
+
+/// If the text at `start` is a `---` line, returns (end of `---`, start of
+/// the next line).
+fn opening_line(text: &str, start: usize) -> Option<(usize, usize)> {
+    let rest = &text[start..];
+    let line_end = rest.find('\n').map(|i| i + 1).unwrap_or(rest.len());
+    let line = rest[..line_end].trim_end_matches(['\n', '\r']);
+    (line.trim_end() == "---" && line_end > 3 || line == "---" && line_end == 3)
+        .then_some((start + 3, start + line_end))
+}
+
+fn parse_yaml(text: &str, yaml_start: usize, yaml: &str, open_span: Span) -> FrontMatter {
+    let value: Value = match serde_yaml::from_str(yaml) {
+        Ok(v) => v,
+        Err(e) => {
+            let span = match e.location() {
+                Some(loc) => {
+                    let at = (yaml_start + loc.index()).min(text.len());
+                    let end = text[at..]
+                        .find(['\n', '\r'])
+                        .map(|i| at + i)
+                        .unwrap_or(text.len());
+                    at..end.max(at)
+                }
+                None => open_span.clone(),
+            };
+            let message = e.to_string();
+            // serde_yaml appends " at line L column C" relative to the block;
+            // the report carries the file position instead.
+            let message = match message.find(" at line ") {
+                Some(i) => message[..i].to_string(),
+                None => message,
+            };
+            return FrontMatter::Invalid {
+                message: format!("front matter is not valid YAML: {message}"),
+                span,
+            };
+        }
+    };
+    let mapping = match value {
+        Value::Mapping(m) => m,
+        // An empty block is an empty mapping.
+        Value::Null => serde_yaml::Mapping::new(),
+        other => {
+            return FrontMatter::Invalid {
+                message: format!(
+                    "front matter must be a mapping of keys to values, found {}",
+                    kind_name(&other)
+                ),
+                span: open_span,
+            }
+        }
+    };
+    FrontMatter::Valid(FrontMatterBlock {
+        open_span,
+        mapping,
+        keys: scan_keys(text, yaml_start, yaml),
+    })
+}
+
+fn kind_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "nothing",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Sequence(_) => "a list",
+        Value::Mapping(_) => "a mapping",
+        Value::Tagged(_) => "a tagged value",
+    }
+}
+
+/// Top-level keys: lines starting in column 0 with `key:`.
+fn scan_keys(text: &str, yaml_start: usize, yaml: &str) -> Vec<KeyEntry> {
+    let mut keys = Vec::new();
+    let mut pos = 0;
+    while pos < yaml.len() {
+        let line_end = yaml[pos..]
+            .find('\n')
+            .map(|i| pos + i)
+            .unwrap_or(yaml.len());
+        let line = yaml[pos..line_end].trim_end_matches('\r');
+        if let Some(entry) = key_of_line(line) {
+            let (key, key_len, value_off, value_len) = entry;
+            let base = yaml_start + pos;
+            keys.push(KeyEntry {
+                key,
+                line_span: base..base + line.len(),
+                key_span: base..base + key_len,
+                value_span: base + value_off..base + value_off + value_len,
+            });
+        }
+        pos = line_end + 1;
+    }
+    debug_assert!(keys.iter().all(|k| k.value_span.end <= text.len()));
+    keys
+}
+
+/// Parses `key: value` at column 0. Returns (key, key byte length, value
+/// offset in line, value length).
+fn key_of_line(line: &str) -> Option<(String, usize, usize, usize)> {
+    let first = line.chars().next()?;
+    if first.is_whitespace() || matches!(first, '#' | '-' | '[' | '{') {
+        return None;
+    }
+    let (key, key_len) = if first == '"' || first == '\'' {
+        let close = line[1..].find(first)? + 1;
+        (line[1..close].to_string(), close + 1)
+    } else {
+        let colon = line.find(':')?;
+        (line[..colon].trim_end().to_string(), colon)
+    };
+    let after = line[key_len..].trim_start();
+    let colon_at = line.len() - after.len();
+    let rest = after.strip_prefix(':')?;
+    if !(rest.is_empty() || rest.starts_with([' ', '\t'])) {
+        return None;
+    }
+    let value = strip_comment(rest.trim());
+    let value_off = colon_at + 1 + (rest.len() - rest.trim_start().len());
+    Some((key, key_len, value_off.min(line.len()), value.len()))
+}
+
+/// Strips a trailing ` # comment` from an unquoted value.
+fn strip_comment(value: &str) -> &str {
+    if value.starts_with(['"', '\'']) {
+        return value;
+    }
+    match value.find(" #") {
+        Some(i) => value[..i].trim_end(),
+        None => value,
+    }
+}
+
+impl FrontMatterBlock {
+    pub fn key(&self, name: &str) -> Option<&KeyEntry> {
+        self.keys.iter().find(|k| k.key == name)
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.mapping.contains_key(name)
+    }
+
+    pub fn raw(&self, name: &str) -> Option<&Value> {
+        self.mapping.get(name)
+    }
+
+    /// The value of `name` as text with its span, if present.
+    pub fn get(&self, text: &str, name: &str) -> Option<FmValue> {
+        let value = self.mapping.get(name)?;
+        let (span, raw) = match self.key(name) {
+            Some(k) if !k.value_span.is_empty() => {
+                (k.value_span.clone(), text[k.value_span.clone()].to_string())
+            }
+            Some(k) => (k.key_span.clone(), String::new()),
+            None => (self.open_span.clone(), String::new()),
+        };
+        Some(FmValue {
+            text: value_text(value),
+            raw,
+            span,
+            is_sequence: matches!(value, Value::Sequence(_)),
+        })
+    }
+}
+
+/// Renders a YAML value as the text a reader sees.
+pub fn value_text(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => s.trim().to_string(),
+        Value::Sequence(seq) => seq
+            .iter()
+            .map(value_text)
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(", "),
+        Value::Mapping(_) => String::new(),
+        Value::Tagged(t) => value_text(&t.value),
+    }
+}
+
+/// A value as a list of strings: a YAML list, or a comma-separated string.
+pub fn value_list(value: &Value) -> Vec<String> {
+    match value {
+        Value::Sequence(seq) => seq
+            .iter()
+            .map(value_text)
+            .filter(|s| !s.is_empty())
+            .collect(),
+        other => value_text(other)
+            .split([',', ';'])
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn valid(text: &str) -> (FrontMatterBlock, usize) {
+        let l = locate(text, 0);
+        match l.front_matter {
+            FrontMatter::Valid(b) => (b, l.body_start),
+            other => panic!("expected valid front matter, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn template_placeholders_parse_as_sequences() {
+        let text = "---\ntitle: T\nauthor: [Name or Role of Post-Mortem Lead]\n---\nbody";
+        let (fm, body) = valid(text);
+        assert_eq!(&text[body..], "body");
+        let a = fm.get(text, "author").unwrap();
+        assert!(a.is_sequence);
+        assert_eq!(a.raw, "[Name or Role of Post-Mortem Lead]");
+        assert_eq!(&text[a.span.clone()], "[Name or Role of Post-Mortem Lead]");
+    }
+
+    #[test]
+    fn missing_when_no_opening_line() {
+        assert!(matches!(
+            locate("# Title\n", 0).front_matter,
+            FrontMatter::Missing
+        ));
+        assert!(matches!(
+            locate("----\n", 0).front_matter,
+            FrontMatter::Missing
+        ));
+    }
+
+    #[test]
+    fn invalid_yaml_points_into_the_file() {
+        let text = "---\ntitle: ok\nstatus: [unclosed\n---\n";
+        match locate(text, 0).front_matter {
+            FrontMatter::Invalid { span, message } => {
+                assert!(message.contains("not valid YAML"), "{message}");
+                assert!(span.start >= 4, "{span:?}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_scalar_block_is_not_a_mapping() {
+        assert!(matches!(
+            locate("---\njust text\n---\n", 0).front_matter,
+            FrontMatter::Invalid { .. }
+        ));
+    }
+
+    #[test]
+    fn unclosed_block_is_invalid() {
+        assert!(matches!(
+            locate("---\ntitle: x\n", 0).front_matter,
+            FrontMatter::Invalid { .. }
+        ));
+    }
+
+    #[test]
+    fn crlf_and_bom_keep_value_spans_exact() {
+        let text = "\u{feff}---\r\ntitle: Hello # note\r\nstatus: Draft\r\n---\r\n";
+        let l = locate(text, 3);
+        let FrontMatter::Valid(fm) = l.front_matter else {
+            panic!()
+        };
+        let t = fm.get(text, "title").unwrap();
+        assert_eq!(&text[t.span.clone()], "Hello");
+        assert_eq!(&text[fm.get(text, "status").unwrap().span], "Draft");
+    }
+
+    #[test]
+    fn lists_from_sequences_and_strings() {
+        let v: Value = serde_yaml::from_str("[a, b]").unwrap();
+        assert_eq!(value_list(&v), vec!["a", "b"]);
+        let v: Value = serde_yaml::from_str("\"a, b\"").unwrap();
+        assert_eq!(value_list(&v), vec!["a", "b"]);
+    }
+}

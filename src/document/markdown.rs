@@ -1,0 +1,572 @@
+//! The single Markdown pass: pulldown-cmark's offset iterator turned into
+//! flat, span-carrying structures (headings, tables, list items, comments,
+//! text runs) plus the *prose mask* the language rules scan.
+//!
+//! The mask is a copy of the file with the same byte length in which every
+//! byte that is not scannable prose is replaced: inline markup (emphasis
+//! delimiters, link brackets and destinations, soft breaks) by a space, and
+//! everything else (code, HTML, block quotes, front matter, table pipes,
+//! block boundaries) by `\x01`, which no pattern matches and which ends a
+//! sentence. Byte offsets into the mask are byte offsets into the file.
+
+use crate::diagnostic::Span;
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+/// Replaces non-prose bytes in the mask. Never matched by `\s` or `\w`.
+pub const BOUNDARY: u8 = 0x01;
+
+#[derive(Debug, Clone)]
+pub struct Heading {
+    pub level: u8,
+    /// The whole heading, `#` markers included.
+    pub span: Span,
+    /// Plain text (markup stripped).
+    pub text: String,
+    /// From the first to the last byte of its text.
+    pub text_span: Span,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Cell {
+    /// Plain text: emphasis, links and code markup removed, trimmed.
+    pub text: String,
+    /// The cell's content in the file, surrounding blanks and pipes trimmed.
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub span: Span,
+    pub cells: Vec<Cell>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub span: Span,
+    pub header: Row,
+    pub rows: Vec<Row>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ListItem {
+    pub span: Span,
+    /// Index of the enclosing list item, if nested.
+    pub parent: Option<usize>,
+    /// Nesting depth: 0 for a top-level item.
+    pub depth: usize,
+    /// `Some(checked)` for a task-list item.
+    pub task: Option<bool>,
+    /// Plain text of the item's own paragraphs (not of nested lists).
+    pub text: String,
+    /// From the first to the last byte of that text (empty at `span.start`
+    /// when the item has no text of its own).
+    pub text_span: Span,
+    /// A leading bold or italic label ending in a colon (`**Root Cause 1:**`,
+    /// `*Why:*`), without the colon, and its span.
+    pub label: Option<(String, Span)>,
+    /// Whether the item sits inside a block quote.
+    pub quoted: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Comment {
+    /// The whole `<!-- … -->`.
+    pub span: Span,
+    /// The text between the delimiters, trimmed.
+    pub body: String,
+}
+
+/// Where a piece of text sits; used to decide what counts as content.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TextFlags {
+    pub heading: bool,
+    pub table_head: bool,
+    pub table_cell: bool,
+    /// Inside `**…**` / `*…*`.
+    pub emphasis: bool,
+    pub code: bool,
+    pub quote: bool,
+    pub link: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct TextRun {
+    pub span: Span,
+    pub flags: TextFlags,
+}
+
+#[derive(Debug, Default)]
+pub struct Markdown {
+    pub headings: Vec<Heading>,
+    pub tables: Vec<Table>,
+    pub items: Vec<ListItem>,
+    pub comments: Vec<Comment>,
+    pub texts: Vec<TextRun>,
+    pub mask: Vec<u8>,
+}
+
+enum Frame {
+    Heading { level: u8, start: usize },
+    Table { start: usize },
+    Row { start: usize },
+    Cell { start: usize },
+    Item { index: usize },
+    Quote,
+    Code,
+    Emphasis,
+    Link,
+    Other,
+}
+
+/// Parses the Markdown in `text[body_start..]`. All spans are offsets into
+/// `text`. Bytes before `body_start` are boundary bytes in the mask.
+pub fn parse(text: &str, body_start: usize) -> Markdown {
+    let body = &text[body_start..];
+    let mut md = Markdown {
+        mask: vec![BOUNDARY; text.len()],
+        ..Markdown::default()
+    };
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_FOOTNOTES;
+    let bytes = text.as_bytes();
+
+    let mut stack: Vec<Frame> = Vec::new();
+    // State for the element being built.
+    let mut heading_text = String::new();
+    let mut heading_text_span: Option<Span> = None;
+    let mut cell_text = String::new();
+    let mut cur_cells: Vec<Cell> = Vec::new();
+    let mut cur_header: Option<Row> = None;
+    let mut cur_rows: Vec<Row> = Vec::new();
+    // Open list items: index into md.items. Text is added to the innermost
+    // item whose own paragraph we are in.
+    let mut item_stack: Vec<usize> = Vec::new();
+    // Depth of nested lists inside the innermost item (text in a nested list
+    // does not belong to the outer item).
+    let mut label_pending: Vec<bool> = Vec::new();
+
+    let mut quote_depth = 0usize;
+    let mut code_depth = 0usize;
+    let mut emphasis_depth = 0usize;
+    let mut link_depth = 0usize;
+    let mut in_head = false;
+    let mut in_cell = false;
+    let mut in_heading = false;
+    // Emphasis run being collected as a potential item label.
+    let mut emphasis_text = String::new();
+    let mut emphasis_start = 0usize;
+
+    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+        let range = (range.start + body_start)..(range.end + body_start);
+        let (event, is_code) = match event {
+            Event::Code(t) => (Event::Text(t), true),
+            e => (e, false),
+        };
+        match event {
+            Event::Start(tag) => {
+                match tag {
+                    Tag::Heading { level, .. } => {
+                        in_heading = true;
+                        heading_text.clear();
+                        heading_text_span = None;
+                        stack.push(Frame::Heading {
+                            level: level as u8,
+                            start: range.start,
+                        });
+                    }
+                    Tag::Table(_) => stack.push(Frame::Table { start: range.start }),
+                    Tag::TableHead => {
+                        in_head = true;
+                        cur_cells.clear();
+                        stack.push(Frame::Row { start: range.start });
+                    }
+                    Tag::TableRow => {
+                        cur_cells.clear();
+                        stack.push(Frame::Row { start: range.start });
+                    }
+                    Tag::TableCell => {
+                        in_cell = true;
+                        cell_text.clear();
+                        stack.push(Frame::Cell { start: range.start });
+                    }
+                    Tag::Item => {
+                        let parent = item_stack.last().copied();
+                        md.items.push(ListItem {
+                            span: range.clone(),
+                            parent,
+                            depth: item_stack.len(),
+                            task: None,
+                            text: String::new(),
+                            text_span: range.start..range.start,
+                            label: None,
+                            quoted: quote_depth > 0,
+                        });
+                        let index = md.items.len() - 1;
+                        item_stack.push(index);
+                        label_pending.push(true);
+                        stack.push(Frame::Item { index });
+                    }
+                    Tag::BlockQuote(_) => {
+                        quote_depth += 1;
+                        stack.push(Frame::Quote);
+                    }
+                    Tag::CodeBlock(_) => {
+                        code_depth += 1;
+                        stack.push(Frame::Code);
+                    }
+                    Tag::Emphasis | Tag::Strong | Tag::Strikethrough => {
+                        if emphasis_depth == 0 {
+                            emphasis_text.clear();
+                            emphasis_start = range.start;
+                        }
+                        emphasis_depth += 1;
+                        if code_depth == 0 && quote_depth == 0 {
+                            mask_delimiters(&mut md.mask, bytes, &range);
+                        }
+                        stack.push(Frame::Emphasis);
+                    }
+                    Tag::Link { .. } | Tag::Image { .. } => {
+                        link_depth += 1;
+                        if code_depth == 0 && quote_depth == 0 {
+                            mask_link(&mut md.mask, &range);
+                        }
+                        stack.push(Frame::Link);
+                    }
+                    Tag::List(_) => {
+                        // A nested list ends the label window of the item.
+                        if let Some(p) = label_pending.last_mut() {
+                            *p = false;
+                        }
+                        stack.push(Frame::Other);
+                    }
+                    _ => stack.push(Frame::Other),
+                }
+                // Any block-level start in an item other than its first
+                // paragraph ends the possibility of a leading label.
+            }
+            Event::End(end) => {
+                let frame = stack.pop();
+                match (end, frame) {
+                    (TagEnd::Heading(_), Some(Frame::Heading { level, start })) => {
+                        in_heading = false;
+                        md.headings.push(Heading {
+                            level,
+                            span: start..trim_end_newline(bytes, range.end),
+                            text: heading_text.trim().to_string(),
+                            text_span: heading_text_span.take().unwrap_or(start..start),
+                        });
+                    }
+                    (TagEnd::TableCell, Some(Frame::Cell { start })) => {
+                        in_cell = false;
+                        let span = trim_cell(bytes, start..range.end);
+                        cur_cells.push(Cell {
+                            text: cell_text.trim().to_string(),
+                            span,
+                        });
+                        // Pipes and padding between cells end sentences.
+                    }
+                    (TagEnd::TableHead, Some(Frame::Row { start, .. })) => {
+                        in_head = false;
+                        cur_header = Some(Row {
+                            span: start..trim_end_newline(bytes, range.end),
+                            cells: std::mem::take(&mut cur_cells),
+                        });
+                    }
+                    (TagEnd::TableRow, Some(Frame::Row { start, .. })) => {
+                        cur_rows.push(Row {
+                            span: start..trim_end_newline(bytes, range.end),
+                            cells: std::mem::take(&mut cur_cells),
+                        });
+                    }
+                    (TagEnd::Table, Some(Frame::Table { start })) => {
+                        md.tables.push(Table {
+                            span: start..trim_end_newline(bytes, range.end),
+                            header: cur_header.take().unwrap_or(Row {
+                                span: start..start,
+                                cells: Vec::new(),
+                            }),
+                            rows: std::mem::take(&mut cur_rows),
+                        });
+                    }
+                    (TagEnd::Item, Some(Frame::Item { index })) => {
+                        item_stack.pop();
+                        label_pending.pop();
+                        let item = &mut md.items[index];
+                        item.span.end = trim_end_newline(bytes, range.end).max(item.span.start);
+                        let trimmed = item.text.trim().to_string();
+                        item.text = trimmed;
+                    }
+                    (TagEnd::BlockQuote(_), Some(Frame::Quote)) => quote_depth -= 1,
+                    (TagEnd::CodeBlock, Some(Frame::Code)) => code_depth -= 1,
+                    (
+                        TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough,
+                        Some(Frame::Emphasis),
+                    ) => {
+                        emphasis_depth -= 1;
+                        if emphasis_depth == 0 {
+                            if let (Some(&index), Some(pending)) =
+                                (item_stack.last(), label_pending.last_mut())
+                            {
+                                let item = &mut md.items[index];
+                                let label = emphasis_text.trim();
+                                // The label must open the item's text.
+                                if *pending && item.text.trim() == label {
+                                    if let Some(l) = label.strip_suffix(':') {
+                                        item.label = Some((
+                                            l.trim().to_string(),
+                                            emphasis_start..range.end,
+                                        ));
+                                    }
+                                }
+                                *pending = false;
+                            }
+                        }
+                    }
+                    (TagEnd::Link | TagEnd::Image, Some(Frame::Link)) => link_depth -= 1,
+                    (TagEnd::Paragraph, _) => {
+                        // Text after the first paragraph cannot open a label.
+                        if let Some(p) = label_pending.last_mut() {
+                            *p = false;
+                        }
+                        // Separate paragraphs inside an item's own text.
+                        if let Some(&index) = item_stack.last() {
+                            let item = &mut md.items[index];
+                            if !item.text.ends_with(' ') && !item.text.is_empty() {
+                                item.text.push(' ');
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Event::Text(t) => {
+                if code_depth > 0 {
+                    continue;
+                }
+                let flags = TextFlags {
+                    heading: in_heading,
+                    table_head: in_head,
+                    table_cell: in_cell,
+                    emphasis: emphasis_depth > 0,
+                    code: is_code,
+                    quote: quote_depth > 0,
+                    link: link_depth > 0,
+                };
+                if !is_code && quote_depth == 0 {
+                    md.mask[range.clone()].copy_from_slice(&bytes[range.clone()]);
+                }
+                md.texts.push(TextRun {
+                    span: range.clone(),
+                    flags,
+                });
+                if in_heading {
+                    heading_text.push_str(&t);
+                    heading_text_span = Some(match heading_text_span.take() {
+                        Some(s) => s.start..range.end,
+                        None => range.clone(),
+                    });
+                }
+                if in_cell {
+                    cell_text.push_str(&t);
+                }
+                if emphasis_depth > 0 {
+                    emphasis_text.push_str(&t);
+                }
+                if let Some(&index) = item_stack.last() {
+                    if !in_cell {
+                        let item = &mut md.items[index];
+                        if item.text.trim().is_empty() {
+                            item.text_span = range.clone();
+                        } else {
+                            item.text_span.end = range.end;
+                        }
+                        item.text.push_str(&t);
+                        if emphasis_depth == 0 {
+                            if let Some(p) = label_pending.last_mut() {
+                                // Plain text before any emphasis: no label.
+                                if !t.trim().is_empty() {
+                                    *p = false;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if code_depth == 0 && quote_depth == 0 {
+                    for b in &mut md.mask[range.clone()] {
+                        *b = b' ';
+                    }
+                }
+                if in_heading {
+                    heading_text.push(' ');
+                }
+                if in_cell {
+                    cell_text.push(' ');
+                }
+                if let Some(&index) = item_stack.last() {
+                    md.items[index].text.push(' ');
+                }
+            }
+            Event::TaskListMarker(checked) => {
+                if let Some(&index) = item_stack.last() {
+                    md.items[index].task = Some(checked);
+                }
+            }
+            Event::Html(h) | Event::InlineHtml(h) => {
+                collect_comments(&h, range.start, bytes, &mut md.comments);
+            }
+            Event::Code(_) // turned into Text above
+            | Event::FootnoteReference(_)
+            | Event::Rule
+            | Event::InlineMath(_)
+            | Event::DisplayMath(_) => {}
+        }
+    }
+    md
+}
+
+/// Emphasis ranges include their delimiters; make them spaces in the mask.
+fn mask_delimiters(mask: &mut [u8], bytes: &[u8], range: &Span) {
+    let mut i = range.start;
+    while i < range.end && matches!(bytes[i], b'*' | b'_' | b'~') {
+        mask[i] = b' ';
+        i += 1;
+    }
+    let mut j = range.end;
+    while j > i && matches!(bytes[j - 1], b'*' | b'_' | b'~') {
+        mask[j - 1] = b' ';
+        j -= 1;
+    }
+}
+
+/// A link's text stays prose (its text events are copied later); its
+/// brackets and destination read as spaces so the sentence around the link
+/// still reads as one.
+fn mask_link(mask: &mut [u8], range: &Span) {
+    for b in &mut mask[range.clone()] {
+        if *b == BOUNDARY {
+            *b = b' ';
+        }
+    }
+}
+
+fn trim_end_newline(bytes: &[u8], mut end: usize) -> usize {
+    while end > 0 && matches!(bytes[end - 1], b'\n' | b'\r') {
+        end -= 1;
+    }
+    end
+}
+
+fn trim_cell(bytes: &[u8], span: Span) -> Span {
+    let (mut s, mut e) = (span.start, span.end);
+    while s < e && matches!(bytes[s], b' ' | b'\t' | b'|' | b'\r' | b'\n') {
+        s += 1;
+    }
+    while e > s && matches!(bytes[e - 1], b' ' | b'\t' | b'|' | b'\r' | b'\n') {
+        e -= 1;
+    }
+    s..e
+}
+
+/// Finds every `<!-- … -->` in an HTML event (a block may hold several).
+fn collect_comments(html: &str, offset: usize, bytes: &[u8], out: &mut Vec<Comment>) {
+    // The event text can differ from the source (indentation is stripped in
+    // some containers), so search the source bytes of the event's range.
+    let end = (offset + html.len()).min(bytes.len());
+    let src = &bytes[offset..end];
+    let mut i = 0;
+    while let Some(open) = find(&src[i..], b"<!--") {
+        let start = i + open;
+        let Some(close) = find(&src[start + 4..], b"-->") else {
+            break;
+        };
+        let body_end = start + 4 + close;
+        let body = String::from_utf8_lossy(&src[start + 4..body_end])
+            .trim()
+            .to_string();
+        out.push(Comment {
+            span: offset + start..offset + body_end + 3,
+            body,
+        });
+        i = body_end + 3;
+    }
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mask_str(md: &Markdown) -> String {
+        String::from_utf8_lossy(&md.mask).replace('\u{1}', "#")
+    }
+
+    #[test]
+    fn headings_carry_plain_text_and_spans() {
+        let text = "# Title\n\n## 2. **Incident** Timeline\n";
+        let md = parse(text, 0);
+        assert_eq!(md.headings.len(), 2);
+        assert_eq!(md.headings[1].text, "2. Incident Timeline");
+        assert_eq!(
+            &text[md.headings[1].span.clone()],
+            "## 2. **Incident** Timeline"
+        );
+    }
+
+    #[test]
+    fn tables_strip_markup_from_cells() {
+        let text = "| ID | Owner |\n|---|---|\n| **PM-AI-001** | `@alice` |\n";
+        let md = parse(text, 0);
+        let t = &md.tables[0];
+        assert_eq!(t.header.cells[0].text, "ID");
+        assert_eq!(t.rows[0].cells[0].text, "PM-AI-001");
+        assert_eq!(&text[t.rows[0].cells[0].span.clone()], "**PM-AI-001**");
+        assert_eq!(t.rows[0].cells[1].text, "@alice");
+    }
+
+    #[test]
+    fn list_items_have_labels_and_parents() {
+        let text = "* **Root Cause 1:** cache expiry\n    * *Why:* TTL zero\n";
+        let md = parse(text, 0);
+        assert_eq!(md.items.len(), 2);
+        assert_eq!(md.items[0].label.as_ref().unwrap().0, "Root Cause 1");
+        assert_eq!(md.items[0].text, "Root Cause 1: cache expiry");
+        assert_eq!(md.items[1].parent, Some(0));
+        assert_eq!(md.items[1].label.as_ref().unwrap().0, "Why");
+    }
+
+    #[test]
+    fn task_items_record_their_box() {
+        let md = parse("- [x] done thing\n- [ ] open thing\n", 0);
+        assert_eq!(md.items[0].task, Some(true));
+        assert_eq!(md.items[1].task, Some(false));
+        assert_eq!(md.items[1].text, "open thing");
+    }
+
+    #[test]
+    fn mask_keeps_prose_and_hides_code_quotes_and_urls() {
+        let text = "A human *error* in `code` [link](http://x.y/careless)\n\n> quoted careless\n";
+        let md = parse(text, 0);
+        let m = mask_str(&md);
+        assert!(m.starts_with("A human  error  in "));
+        assert!(!m.contains("code"));
+        assert!(m.contains("link"));
+        assert!(!m.contains("careless"));
+        assert_eq!(md.mask.len(), text.len());
+    }
+
+    #[test]
+    fn comments_are_collected_with_spans() {
+        let text = "para\n\n<!-- pmlint-disable foo -->\n\ntext <!-- inline --> more\n";
+        let md = parse(text, 0);
+        assert_eq!(md.comments.len(), 2);
+        assert_eq!(md.comments[0].body, "pmlint-disable foo");
+        assert_eq!(&text[md.comments[1].span.clone()], "<!-- inline -->");
+    }
+}

@@ -1,0 +1,419 @@
+//! The parsed post-mortem. A file is parsed once into a `Document`; every
+//! rule reads it and none parses Markdown or YAML again.
+
+pub mod action_items;
+pub mod frontmatter;
+pub mod markdown;
+pub mod root_causes;
+pub mod timeline;
+
+use crate::config::Settings;
+use crate::diagnostic::{LineIndex, Span};
+pub use action_items::{ActionItem, Field};
+pub use frontmatter::{FmValue, FrontMatter, FrontMatterBlock};
+pub use markdown::{Cell, Comment, Heading, ListItem, Markdown, Row, Table, TextRun, BOUNDARY};
+pub use root_causes::RootCause;
+pub use timeline::{Timeline, TimelineRow};
+
+/// A top-level section of the post-mortem.
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// Index into `Document::md.headings`.
+    pub heading: usize,
+    /// Index into `Settings::sections` when the heading names a configured
+    /// section.
+    pub kind: Option<usize>,
+    /// From the heading to the next heading of the same or a higher level.
+    pub span: Span,
+    /// The part after the heading line.
+    pub body: Span,
+}
+
+pub struct Document<'a> {
+    pub text: &'a str,
+    pub lines: LineIndex,
+    /// First byte after a BOM.
+    pub content_start: usize,
+    pub front_matter: FrontMatter,
+    /// First byte after the front matter.
+    pub body_start: usize,
+    pub md: Markdown,
+    /// The level of the headings that are sections (usually 2).
+    pub section_level: u8,
+    pub sections: Vec<Section>,
+    pub timeline: Option<Timeline>,
+    pub root_causes: Vec<RootCause>,
+    pub action_items: Vec<ActionItem>,
+    /// Configured section index per `Role`.
+    pub roles: Vec<Option<usize>>,
+}
+
+impl<'a> Document<'a> {
+    pub fn parse(text: &'a str, settings: &Settings) -> Document<'a> {
+        let content_start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+        let located = frontmatter::locate(text, content_start);
+        let md = markdown::parse(text, located.body_start);
+        let lines = LineIndex::new(text);
+        let (section_level, sections) = find_sections(&md, text.len(), settings);
+        let mut doc = Document {
+            text,
+            lines,
+            content_start,
+            front_matter: located.front_matter,
+            body_start: located.body_start,
+            md,
+            section_level,
+            sections,
+            timeline: None,
+            root_causes: Vec::new(),
+            action_items: Vec::new(),
+            roles: settings.roles.clone(),
+        };
+        doc.timeline = timeline::extract(&doc);
+        doc.root_causes = root_causes::extract(&doc);
+        doc.action_items = action_items::extract(&doc);
+        doc
+    }
+
+    /// The valid front matter, if any.
+    pub fn fm(&self) -> Option<&FrontMatterBlock> {
+        match &self.front_matter {
+            FrontMatter::Valid(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// A front-matter value as text with its span.
+    pub fn fm_value(&self, key: &str) -> Option<FmValue> {
+        self.fm()?.get(self.text, key)
+    }
+
+    /// The document's `status` as written, when the front matter is valid.
+    pub fn status(&self) -> Option<String> {
+        self.fm_value("status").map(|v| v.text)
+    }
+
+    /// The first section of configured kind `kind`.
+    pub fn section(&self, kind: usize) -> Option<&Section> {
+        self.sections.iter().find(|s| s.kind == Some(kind))
+    }
+
+    /// The first section whose configured name is `name` (as in the config).
+    pub fn section_named(&self, settings: &Settings, name: &str) -> Option<&Section> {
+        let kind = settings.section_index(name)?;
+        self.section(kind)
+    }
+
+    pub fn heading_of(&self, section: &Section) -> &Heading {
+        &self.md.headings[section.heading]
+    }
+
+    /// Sub-headings (deeper than sections) inside `span`, in order.
+    pub fn headings_in(&self, span: &Span) -> impl Iterator<Item = (usize, &Heading)> + '_ {
+        let span = span.clone();
+        self.md
+            .headings
+            .iter()
+            .enumerate()
+            .filter(move |(_, h)| h.span.start >= span.start && h.span.start < span.end)
+    }
+
+    /// The span of the first heading (at any depth) whose normalised text
+    /// equals one of `names`, through to the next heading of the same or a
+    /// higher level.
+    pub fn subsection(&self, names: &[&str]) -> Option<(&Heading, Span)> {
+        let headings = &self.md.headings;
+        for (i, h) in headings.iter().enumerate() {
+            let n = normalize_heading(&h.text);
+            if names.iter().any(|name| n == *name) {
+                let end = headings[i + 1..]
+                    .iter()
+                    .find(|o| o.level <= h.level)
+                    .map(|o| o.span.start)
+                    .unwrap_or(self.text.len());
+                return Some((h, h.span.end..end));
+            }
+        }
+        None
+    }
+
+    /// 1-based line of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.lines.line_of(offset) + 1
+    }
+
+    /// Span of the first line of the body (where document-level "missing"
+    /// findings point).
+    pub fn body_first_line(&self) -> Span {
+        let start = self.body_start.min(self.text.len());
+        let line = self.lines.line_of(start);
+        let range = self.lines.line_range(self.text, line);
+        if start >= self.text.len() || range.is_empty() && start == self.text.len() {
+            // An empty body: point at the end of the front matter.
+            let line = self.lines.line_of(start.saturating_sub(1));
+            return self.lines.line_range(self.text, line);
+        }
+        range
+    }
+
+    /// Tables whose start lies inside `span`.
+    pub fn tables_in(&self, span: &Span) -> impl Iterator<Item = &Table> + '_ {
+        let span = span.clone();
+        self.md
+            .tables
+            .iter()
+            .filter(move |t| t.span.start >= span.start && t.span.start < span.end)
+    }
+
+    /// List items whose start lies inside `span`, with their indexes.
+    pub fn items_in(&self, span: &Span) -> impl Iterator<Item = (usize, &ListItem)> + '_ {
+        let span = span.clone();
+        self.md
+            .items
+            .iter()
+            .enumerate()
+            .filter(move |(_, it)| it.span.start >= span.start && it.span.start < span.end)
+    }
+
+    /// Text runs inside `span`.
+    pub fn texts_in(&self, span: &Span) -> impl Iterator<Item = &TextRun> + '_ {
+        let span = span.clone();
+        let start = self.md.texts.partition_point(|t| t.span.start < span.start);
+        self.md.texts[start..]
+            .iter()
+            .take_while(move |t| t.span.start < span.end)
+    }
+}
+
+/// The part a section plays, whatever the team calls it. The order is that
+/// of the template (and of the default `sections`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Summary = 0,
+    Timeline,
+    Narrative,
+    RootCause,
+    WentWell,
+    Improvements,
+    ActionItems,
+    Lessons,
+    Communication,
+    References,
+}
+
+impl Role {
+    pub const ALL: [Role; 10] = [
+        Role::Summary,
+        Role::Timeline,
+        Role::Narrative,
+        Role::RootCause,
+        Role::WentWell,
+        Role::Improvements,
+        Role::ActionItems,
+        Role::Lessons,
+        Role::Communication,
+        Role::References,
+    ];
+}
+
+/// Which configured section plays each role: the first whose name or an
+/// alias is one of the role's default names.
+pub fn resolve_roles(sections: &[crate::config::SectionSpec]) -> Vec<Option<usize>> {
+    let defaults = crate::config::Config::default().sections;
+    Role::ALL
+        .iter()
+        .map(|role| {
+            let d = &defaults[*role as usize];
+            let mut keys = vec![normalize_heading(&d.name)];
+            keys.extend(d.aliases.iter().map(|a| normalize_heading(a)));
+            sections
+                .iter()
+                .position(|s| s.keys.iter().any(|k| keys.contains(k)))
+        })
+        .collect()
+}
+
+/// Normalises a table header cell: "Time (HH:MM [Timezone])" → "time",
+/// "**Action Item ID**" → "action item id".
+pub fn header_key(s: &str) -> String {
+    let (main, _) = heading_keys(s);
+    if main.is_empty() {
+        s.trim().to_lowercase()
+    } else {
+        main
+    }
+}
+
+impl Document<'_> {
+    /// Index into `sections` of the first section playing `role`.
+    pub fn role_section(&self, role: Role) -> Option<usize> {
+        let kind = self.roles.get(role as usize).copied().flatten()?;
+        self.sections.iter().position(|s| s.kind == Some(kind))
+    }
+}
+
+impl Settings {
+    /// Index of the configured section called `name` (name or alias,
+    /// normalised).
+    pub fn section_index(&self, name: &str) -> Option<usize> {
+        let n = normalize_heading(name);
+        self.sections.iter().position(|s| s.keys.contains(&n))
+    }
+
+    /// The configured section a heading names, if any.
+    pub fn match_heading(&self, heading: &str) -> Option<usize> {
+        let (main, paren) = heading_keys(heading);
+        if main.is_empty() && paren.is_none() {
+            return None;
+        }
+        self.sections
+            .iter()
+            .position(|s| s.keys.contains(&main))
+            .or_else(|| paren.and_then(|p| self.sections.iter().position(|s| s.keys.contains(&p))))
+    }
+}
+
+/// Normalises a heading for matching: the number prefix (`4.`, `1.2`),
+/// emoji and mis-decoded emoji, case, punctuation and a trailing
+/// parenthetical are ignored. "4. Why Did It Happen? (Root Cause Analysis)"
+/// → "why did it happen".
+pub fn normalize_heading(s: &str) -> String {
+    heading_keys(s).0
+}
+
+/// The normalised heading and, when it ends in a parenthetical, the
+/// normalised parenthetical ("What Happened? (Narrative)" → "what happened",
+/// Some("narrative")).
+fn heading_keys(s: &str) -> (String, Option<String>) {
+    let s = s.trim();
+    let (main, paren) = match (s.ends_with(')'), s.rfind('(')) {
+        (true, Some(open)) if open > 0 => (&s[..open], Some(&s[open + 1..s.len() - 1])),
+        _ => (s, None),
+    };
+    (
+        normalize_words(main),
+        paren.map(normalize_words).filter(|p| !p.is_empty()),
+    )
+}
+
+fn normalize_words(s: &str) -> String {
+    let mut words: Vec<String> = Vec::new();
+    for token in s.split_whitespace() {
+        // Tokens without any ASCII letter or digit are emoji, mojibake or
+        // punctuation: skip them.
+        if !token.chars().any(|c| c.is_ascii_alphanumeric()) {
+            continue;
+        }
+        let cleaned: String = token
+            .chars()
+            .map(|c| {
+                if c.is_alphanumeric() {
+                    c.to_lowercase().next().unwrap_or(c)
+                } else {
+                    ' '
+                }
+            })
+            .collect();
+        words.extend(cleaned.split_whitespace().map(str::to_string));
+    }
+    // Drop a leading number prefix ("4", "1 2" from "1.2", "a" from "A.").
+    while words
+        .first()
+        .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()))
+    {
+        words.remove(0);
+    }
+    if words.len() > 1 && words[0].len() == 1 && s.trim_start().get(1..2) == Some(".") {
+        // "A. Timeline" style lettered prefixes.
+        words.remove(0);
+    }
+    words.join(" ")
+}
+
+/// Finds the sections: headings at the level of the first heading that
+/// names a configured section (level 2 in the template).
+fn find_sections(md: &Markdown, len: usize, settings: &Settings) -> (u8, Vec<Section>) {
+    let level = md
+        .headings
+        .iter()
+        .find(|h| settings.match_heading(&h.text).is_some())
+        .map(|h| h.level)
+        .unwrap_or(2);
+    let mut sections = Vec::new();
+    for (i, h) in md.headings.iter().enumerate() {
+        if h.level != level {
+            continue;
+        }
+        let end = md.headings[i + 1..]
+            .iter()
+            .find(|o| o.level <= level)
+            .map(|o| o.span.start)
+            .unwrap_or(len);
+        sections.push(Section {
+            heading: i,
+            kind: settings.match_heading(&h.text),
+            span: h.span.start..end,
+            body: h.span.end.min(end)..end,
+        });
+    }
+    (level, sections)
+}
+
+/// Strips Markdown emphasis/code markers from a short inline text.
+pub fn strip_inline_markup(s: &str) -> String {
+    s.trim()
+        .trim_matches(|c| c == '*' || c == '_' || c == '`')
+        .trim()
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_normalise_away_numbers_emoji_and_parentheticals() {
+        assert_eq!(
+            normalize_heading("4. Why Did It Happen? (Root Cause Analysis)"),
+            "why did it happen"
+        );
+        assert_eq!(
+            normalize_heading("üîç 1. Incident Summary"),
+            "incident summary"
+        );
+        assert_eq!(normalize_heading("1.2 Incident ID"), "incident id");
+        assert_eq!(normalize_heading("🚨 TIMELINE"), "timeline");
+        assert_eq!(normalize_heading("Follow-ups"), "follow ups");
+    }
+
+    #[test]
+    fn headings_match_configured_sections_by_alias_and_parenthetical() {
+        let s = Settings::defaults();
+        let idx = |n| s.section_index(n).unwrap();
+        assert_eq!(
+            s.match_heading("3. What Happened? (Narrative)"),
+            Some(idx("Narrative"))
+        );
+        assert_eq!(
+            s.match_heading("Root Causes"),
+            Some(idx("Root Cause Analysis"))
+        );
+        assert_eq!(
+            s.match_heading("2. Incident Timeline (UTC)"),
+            Some(idx("Incident Timeline"))
+        );
+        assert_eq!(s.match_heading("Appendix: raw logs"), None);
+    }
+
+    #[test]
+    fn sections_split_at_their_level() {
+        let s = Settings::defaults();
+        let text = "---\ntitle: t\n---\n# Title\n\n## 1. Incident Summary\n\n### 1.1 Title\n\nx\n\n## 2. Timeline\n\ny\n";
+        let doc = Document::parse(text, &s);
+        assert_eq!(doc.section_level, 2);
+        assert_eq!(doc.sections.len(), 2);
+        assert_eq!(doc.sections[0].kind, s.section_index("Incident Summary"));
+        assert!(text[doc.sections[0].span.clone()].contains("1.1 Title"));
+        assert!(!text[doc.sections[0].span.clone()].contains("2. Timeline"));
+    }
+}

@@ -1,0 +1,326 @@
+//! Word packs: lists of phrases (data, in `rules/*.yml`) compiled into one
+//! multi-pattern automaton per pack and run over a document's prose mask.
+//!
+//! A pack entry's patterns are regular-expression fragments written as
+//! phrases: a space stands for any run of blanks (line breaks included),
+//! matching is case-insensitive and on whole words. Every match reports the
+//! entry it came from, so the entry's suggestion can go with it.
+
+use crate::diagnostic::Span;
+use crate::document::BOUNDARY;
+use regex_automata::meta::Regex;
+use regex_automata::{Input, MatchKind};
+use serde::Deserialize;
+
+/// One entry of a pack: phrasings that mean the same thing, and what to
+/// write instead.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    pub patterns: Vec<String>,
+    #[serde(default)]
+    pub suggestion: Option<String>,
+    /// `person`: only fires when the subject of the phrase is a person.
+    #[serde(default)]
+    pub subject: Option<String>,
+    /// Regular expressions that, matched right after the phrase, cancel it
+    /// ("human error rate" is not blame).
+    #[serde(default)]
+    pub unless_followed_by: Vec<String>,
+    /// Regular expressions that, matched right before the phrase, cancel it.
+    #[serde(default)]
+    pub unless_preceded_by: Vec<String>,
+}
+
+/// A pack file as written.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PackFile {
+    pub rule: String,
+    #[serde(default)]
+    pub message: Option<String>,
+    pub entries: Vec<Entry>,
+}
+
+/// A compiled pack.
+#[derive(Debug)]
+pub struct Pack {
+    pub rule: String,
+    pub message: String,
+    pub entries: Vec<Entry>,
+    regex: Regex,
+    /// Pattern id → entry index.
+    pattern_entry: Vec<usize>,
+    guards: Vec<Guards>,
+}
+
+#[derive(Debug, Default)]
+struct Guards {
+    after: Option<regex::Regex>,
+    before: Option<regex::Regex>,
+}
+
+/// A match of a pack entry in the mask.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub entry: usize,
+    pub span: Span,
+}
+
+/// Turns a phrase into a regex: spaces match blanks, whole words only,
+/// case-insensitive. ASCII word boundaries keep the automaton a DFA on
+/// non-ASCII text.
+pub fn phrase_regex(phrase: &str) -> String {
+    let mut out = String::with_capacity(phrase.len() + 24);
+    let mut in_class = false;
+    let mut escaped = false;
+    for c in phrase.chars() {
+        if escaped {
+            out.push(c);
+            escaped = false;
+            continue;
+        }
+        match c {
+            '\\' => {
+                out.push(c);
+                escaped = true;
+            }
+            '[' => {
+                in_class = true;
+                out.push(c);
+            }
+            ']' => {
+                in_class = false;
+                out.push(c);
+            }
+            ' ' if !in_class => out.push_str(r"[ \t\r\n]+"),
+            _ => out.push(c),
+        }
+    }
+    let starts_word = phrase
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphanumeric() || c == '(' || c == '\\');
+    let ends_word = phrase
+        .chars()
+        .last()
+        .is_some_and(|c| c.is_alphanumeric() || c == ')' || c == '?' || c == '*');
+    format!(
+        "(?i){}(?:{}){}",
+        if starts_word { r"(?-u:\b)" } else { "" },
+        out,
+        if ends_word { r"(?-u:\b)" } else { "" }
+    )
+}
+
+impl Pack {
+    /// Parses and compiles a pack file.
+    pub fn from_yaml(name: &str, yaml: &str) -> Result<Pack, String> {
+        let file: PackFile = serde_yaml::from_str(yaml).map_err(|e| format!("{name}: {e}"))?;
+        let message = file.message.clone().unwrap_or_else(|| "\"{match}\"".into());
+        Pack::compile(file.rule, message, file.entries)
+    }
+
+    pub fn compile(rule: String, message: String, entries: Vec<Entry>) -> Result<Pack, String> {
+        let mut patterns = Vec::new();
+        let mut pattern_entry = Vec::new();
+        // Longer phrasings first: at one position the first pattern wins.
+        let mut order: Vec<(usize, &String)> = entries
+            .iter()
+            .enumerate()
+            .flat_map(|(i, e)| e.patterns.iter().map(move |p| (i, p)))
+            .collect();
+        order.sort_by_key(|(_, p)| std::cmp::Reverse(p.len()));
+        for (i, p) in order {
+            patterns.push(phrase_regex(p));
+            pattern_entry.push(i);
+        }
+        let regex = Regex::builder()
+            .configure(Regex::config().match_kind(MatchKind::LeftmostFirst))
+            .build_many(&patterns)
+            .map_err(|e| format!("pack `{rule}`: {e}"))?;
+        let mut guards = Vec::new();
+        for e in &entries {
+            let join =
+                |list: &[String], anchor_end: bool| -> Result<Option<regex::Regex>, String> {
+                    if list.is_empty() {
+                        return Ok(None);
+                    }
+                    let alt = list.join("|");
+                    let src = if anchor_end {
+                        format!(r"(?i)(?:{alt})[ \t\r\n]*$")
+                    } else {
+                        format!(r"(?i)^[ \t\r\n]*(?:{alt})")
+                    };
+                    regex::Regex::new(&src)
+                        .map(Some)
+                        .map_err(|e| format!("pack `{rule}`: {e}"))
+                };
+            guards.push(Guards {
+                after: join(&e.unless_followed_by, false)?,
+                before: join(&e.unless_preceded_by, true)?,
+            });
+        }
+        Ok(Pack {
+            rule,
+            message,
+            entries,
+            regex,
+            pattern_entry,
+            guards,
+        })
+    }
+
+    /// All non-overlapping matches in `hay` (a prose mask), leftmost first.
+    pub fn find(&self, hay: &[u8]) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        for m in self.regex.find_iter(Input::new(hay)) {
+            let entry = self.pattern_entry[m.pattern().as_usize()];
+            let span = m.start()..m.end();
+            if m.start() == m.end() || self.guarded(entry, hay, &span) {
+                continue;
+            }
+            hits.push(Hit { entry, span });
+        }
+        hits
+    }
+
+    fn guarded(&self, entry: usize, hay: &[u8], span: &Span) -> bool {
+        let g = &self.guards[entry];
+        if let Some(after) = &g.after {
+            let end = (span.end + 80).min(hay.len());
+            let tail = String::from_utf8_lossy(&hay[span.end..end]);
+            if after.is_match(&tail) {
+                return true;
+            }
+        }
+        if let Some(before) = &g.before {
+            let start = span.start.saturating_sub(80);
+            let head = String::from_utf8_lossy(&hay[start..span.start]);
+            if before.is_match(&head) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// The message for a hit, with `{match}` replaced by the matched text
+    /// (blanks collapsed).
+    pub fn message_for(&self, matched: &str) -> String {
+        self.message.replace("{match}", &collapse_blanks(matched))
+    }
+}
+
+/// Collapses runs of blanks to one space.
+pub fn collapse_blanks(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The sentence around `span` in the mask: back to the previous sentence
+/// end (`.`, `!`, `?`, `;`, a boundary byte or a blank line) and forward to
+/// the next.
+pub fn sentence_bounds(mask: &[u8], span: &Span) -> Span {
+    let is_end = |i: usize| -> bool {
+        let b = mask[i];
+        if b == BOUNDARY {
+            return true;
+        }
+        if matches!(b, b'!' | b'?' | b';') {
+            return true;
+        }
+        if b == b'.' {
+            // A period followed by a blank (not "v1.2", "e.g." mid-word).
+            return mask
+                .get(i + 1)
+                .is_none_or(|n| n.is_ascii_whitespace() || *n == BOUNDARY);
+        }
+        false
+    };
+    let mut start = span.start;
+    while start > 0 && !is_end(start - 1) {
+        start -= 1;
+    }
+    let mut end = span.end;
+    while end < mask.len() && !is_end(end) {
+        end += 1;
+    }
+    start..end
+}
+
+/// The words of `mask[range]` with their spans (letters, digits, `@`, `'`,
+/// `-`, `/`, `_`, `.` inside a handle).
+pub fn words(mask: &[u8], range: Span) -> Vec<(Span, &str)> {
+    let mut out = Vec::new();
+    let mut i = range.start;
+    let is_word = |b: u8| {
+        b.is_ascii_alphanumeric() || matches!(b, b'@' | b'\'' | b'-' | b'_' | b'/') || b >= 0x80
+    };
+    while i < range.end {
+        if is_word(mask[i]) {
+            let s = i;
+            while i < range.end && is_word(mask[i]) {
+                i += 1;
+            }
+            // Trim trailing apostrophes/hyphens.
+            let mut e = i;
+            while e > s && matches!(mask[e - 1], b'\'' | b'-' | b'/') {
+                e -= 1;
+            }
+            if e > s {
+                if let Ok(w) = std::str::from_utf8(&mask[s..e]) {
+                    out.push((s..e, w));
+                }
+            }
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pack(entries: &str) -> Pack {
+        Pack::from_yaml("t", &format!("rule: t\nentries:\n{entries}")).unwrap()
+    }
+
+    #[test]
+    fn phrases_match_whole_words_across_blanks_case_insensitively() {
+        let p = pack("  - patterns: ['human errors?']\n    suggestion: s\n");
+        let hay = b"It was Human\n  error, not humane errors or inhuman error.";
+        let hits = p.find(hay);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(&hay[hits[0].span.clone()], b"Human\n  error");
+    }
+
+    #[test]
+    fn longer_phrasings_win_at_the_same_position() {
+        let p =
+            pack("  - patterns: ['should have']\n  - patterns: ['should have seen it coming']\n");
+        let hits = p.find(b"we should have seen it coming");
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].entry, 1);
+    }
+
+    #[test]
+    fn guards_cancel_a_match() {
+        let p = pack("  - patterns: ['human error']\n    unless_followed_by: ['rate']\n");
+        assert!(p.find(b"the human error rate").is_empty());
+        assert_eq!(p.find(b"a human error").len(), 1);
+    }
+
+    #[test]
+    fn boundaries_end_sentences() {
+        let mask = b"First one. Jane missed\x01 it";
+        let at = 11..15;
+        assert_eq!(sentence_bounds(mask, &at), 10..22);
+    }
+
+    #[test]
+    fn words_keep_handles_together() {
+        let w = words(b"then @bob-x didn't", 0..18);
+        let texts: Vec<&str> = w.iter().map(|(_, t)| *t).collect();
+        assert_eq!(texts, vec!["then", "@bob-x", "didn't"]);
+    }
+}

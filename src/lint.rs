@@ -1,0 +1,279 @@
+//! Linting one file: bytes → `Document` → rules → levels and suppressions
+//! → findings with positions. Pure: no file system, no clock.
+
+use crate::config::Settings;
+use crate::diagnostic::{Diagnostic, Level, LineIndex, Position, RuleId, Severity, Span};
+use crate::document::Document;
+use crate::rules::{self, Ctx};
+use crate::suppress::Suppressions;
+use chrono::NaiveDate;
+
+/// What to run and how.
+pub struct LintOptions<'a> {
+    pub settings: &'a Settings,
+    pub today: NaiveDate,
+    /// Only these rules (ids or prefixes such as `action-item-`); `None`: all.
+    pub select: Option<Vec<String>>,
+    /// Never these rules (ids or prefixes).
+    pub ignore: Vec<String>,
+}
+
+impl LintOptions<'_> {
+    /// Whether `--select`/`--ignore` let `id` run.
+    pub fn selected(&self, id: &str) -> bool {
+        let matches = |pat: &String| {
+            pat == id || (pat.ends_with(['-', '*']) && id.starts_with(pat.trim_end_matches('*')))
+        };
+        self.select.as_ref().is_none_or(|s| s.iter().any(matches))
+            && !self.ignore.iter().any(matches)
+    }
+}
+
+/// A diagnostic with its resolved severity and positions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: RuleId,
+    pub severity: Severity,
+    pub message: String,
+    pub suggestion: Option<String>,
+    pub span: Span,
+    pub start: Position,
+    /// Exclusive end position.
+    pub end: Position,
+}
+
+/// The result of linting one file.
+#[derive(Debug, Clone, Default)]
+pub struct FileReport {
+    pub findings: Vec<Finding>,
+    /// The document's status when its front matter is valid.
+    pub status: Option<String>,
+}
+
+impl FileReport {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+}
+
+/// Lints raw bytes: checks the encoding first.
+pub fn lint_bytes(path: &str, bytes: &[u8], opts: &LintOptions) -> FileReport {
+    if let Some(d) = encoding_problem(bytes) {
+        return encoding_report(path, bytes, d, opts);
+    }
+    // `encoding_problem` checked the bytes are UTF-8.
+    let text = std::str::from_utf8(bytes).unwrap_or_default();
+    lint_text(path, text, opts)
+}
+
+/// Whether the bytes look binary (a NUL byte early on, as git judges).
+pub fn looks_binary(bytes: &[u8]) -> bool {
+    bytes[..bytes.len().min(8000)].contains(&0)
+}
+
+/// A `file-encoding` finding for bytes that are binary or not UTF-8.
+fn encoding_problem(bytes: &[u8]) -> Option<Diagnostic> {
+    if looks_binary(bytes) {
+        let at = bytes.iter().position(|b| *b == 0).unwrap_or(0);
+        return Some(Diagnostic::new(
+            "file-encoding",
+            at..at + 1,
+            "Binary file: this is not a Markdown document",
+        ));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(_) => None,
+        Err(e) => {
+            let at = e.valid_up_to();
+            let len = e.error_len().unwrap_or(bytes.len() - at).max(1);
+            Some(
+                Diagnostic::new(
+                    "file-encoding",
+                    at..(at + len).min(bytes.len()),
+                    format!("Invalid UTF-8: byte 0x{:02X} at offset {at}", bytes[at]),
+                )
+                .with_suggestion("save the file as UTF-8"),
+            )
+        }
+    }
+}
+
+fn encoding_report(path: &str, bytes: &[u8], d: Diagnostic, opts: &LintOptions) -> FileReport {
+    let rule = rules::find("file-encoding").expect("file-encoding is registered");
+    let level = opts
+        .settings
+        .level(rule.id, rule.default, rule.draft_relaxed, path, None);
+    let Level::On(severity) = level else {
+        return FileReport::default();
+    };
+    if !opts.selected(rule.id) {
+        return FileReport::default();
+    }
+    // Positions come from the valid prefix.
+    let prefix = match std::str::from_utf8(&bytes[..d.span.start]) {
+        Ok(p) => p,
+        Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default(),
+    };
+    let idx = LineIndex::new(prefix);
+    let start = idx.position(prefix, prefix.len());
+    let end = Position {
+        line: start.line,
+        column: start.column + 1,
+    };
+    FileReport {
+        findings: vec![Finding {
+            rule: d.rule,
+            severity,
+            message: d.message,
+            suggestion: d.suggestion,
+            span: d.span,
+            start,
+            end,
+        }],
+        status: None,
+    }
+}
+
+/// A `file-encoding` report for a file that could not be read or is too big.
+pub fn file_problem(path: &str, message: String, opts: &LintOptions) -> FileReport {
+    let rule = rules::find("file-encoding").expect("file-encoding is registered");
+    match opts
+        .settings
+        .level(rule.id, rule.default, rule.draft_relaxed, path, None)
+    {
+        Level::On(severity) if opts.selected(rule.id) => FileReport {
+            findings: vec![Finding {
+                rule: RuleId::Builtin(rule.id),
+                severity,
+                message,
+                suggestion: None,
+                span: 0..0,
+                start: Position { line: 1, column: 1 },
+                end: Position { line: 1, column: 1 },
+            }],
+            status: None,
+        },
+        _ => FileReport::default(),
+    }
+}
+
+/// Lints a decoded document.
+pub fn lint_text(path: &str, text: &str, opts: &LintOptions) -> FileReport {
+    let settings = opts.settings;
+    let doc = Document::parse(text, settings);
+    let status = doc.status();
+    let level_of = |id: &str, default: Severity, relaxed: bool| {
+        if !opts.selected(id) {
+            return Level::Off;
+        }
+        settings.level(id, default, relaxed, path, status.as_deref())
+    };
+    let ctx = Ctx::new(&doc, settings, opts.today, path);
+
+    let mut raw: Vec<(Diagnostic, Severity)> = Vec::new();
+    let mut buf = Vec::new();
+    for rule in rules::all() {
+        let Some(check) = rule.check else { continue };
+        let Level::On(sev) = level_of(rule.id, rule.default, rule.draft_relaxed) else {
+            continue;
+        };
+        buf.clear();
+        check(&ctx, &mut buf);
+        raw.extend(buf.drain(..).map(|d| (d, sev)));
+    }
+    for custom in &settings.custom {
+        let Level::On(sev) = level_of(&custom.id, custom.level, false) else {
+            continue;
+        };
+        buf.clear();
+        custom.check(&ctx, &mut buf);
+        raw.extend(buf.drain(..).map(|d| (d, sev)));
+    }
+
+    // Suppression comments.
+    let all_ids: Vec<&str> = rules::all()
+        .iter()
+        .map(|r| r.id)
+        .chain(settings.custom.iter().map(|c| c.id.as_ref()))
+        .collect();
+    let known = |id: &str| all_ids.contains(&id);
+    let mut sup = Suppressions::parse(&doc, &known, &all_ids);
+    let mut kept: Vec<(Diagnostic, Severity)> = Vec::with_capacity(raw.len());
+    for (d, sev) in raw {
+        let line = doc.line_of(d.span.start);
+        if !sup.suppresses(d.rule.as_str(), line) {
+            kept.push((d, sev));
+        }
+    }
+    let enabled = |id: &str| {
+        rules::find(id)
+            .map(|r| level_of(r.id, r.default, r.draft_relaxed) != Level::Off)
+            .or_else(|| {
+                settings
+                    .custom
+                    .iter()
+                    .find(|c| &*c.id == id)
+                    .map(|c| level_of(id, c.level, false) != Level::Off)
+            })
+            .unwrap_or(false)
+    };
+    let meta = [
+        ("unknown-rule", std::mem::take(&mut sup.unknown)),
+        ("unused-suppression", sup.unused(&enabled)),
+    ];
+    for (id, diags) in meta {
+        let rule = rules::find(id).expect("suppression rules are registered");
+        if let Level::On(sev) = level_of(rule.id, rule.default, rule.draft_relaxed) {
+            for d in diags {
+                // Only a file-wide suppression can silence these.
+                let line = doc.line_of(d.span.start);
+                if !sup.suppresses(id, line) {
+                    kept.push((d, sev));
+                }
+            }
+        }
+    }
+
+    let mut findings: Vec<Finding> = kept
+        .into_iter()
+        .map(|(d, sev)| {
+            let severity = if d.lowered { sev.lowered() } else { sev };
+            let span = clamp_span(text, d.span);
+            Finding {
+                start: doc.lines.position(text, span.start),
+                end: doc.lines.position(text, span.end),
+                rule: d.rule,
+                severity,
+                message: d.message,
+                suggestion: d.suggestion,
+                span,
+            }
+        })
+        .collect();
+    findings.sort_by(|a, b| {
+        (a.span.start, a.span.end, a.rule.as_str(), &a.message).cmp(&(
+            b.span.start,
+            b.span.end,
+            b.rule.as_str(),
+            &b.message,
+        ))
+    });
+    findings.dedup_by(|a, b| a.rule == b.rule && a.span == b.span && a.message == b.message);
+    FileReport { findings, status }
+}
+
+/// Keeps a span inside the text and on character boundaries.
+fn clamp_span(text: &str, span: Span) -> Span {
+    let mut start = span.start.min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = span.end.clamp(start, text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    start..end
+}

@@ -1,0 +1,25 @@
+use super::prelude::*;
+
+declare_rule! {
+    /// ## What it does
+    /// TODO
+    ///
+    /// ## Why is this bad?
+    /// TODO
+    ///
+    /// ## Example
+    /// TODO
+    ///
+    /// ## Use instead
+    /// TODO
+    RULE {
+        id: "frontmatter-date",
+        default: Error,
+        summary: "`date`, `incident_start_time` or `incident_end_time` does not parse",
+        draft_relaxed: false,
+        options: [],
+        check: Some(check),
+    }
+}
+
+fn check(_ctx: &Ctx<'_>, _out: &mut Vec<Diagnostic>) {}
