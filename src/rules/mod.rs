@@ -10,9 +10,9 @@ use chrono::NaiveDate;
 use std::cell::OnceCell;
 
 pub mod custom;
-pub(crate) mod facts;
-pub(crate) mod people;
-pub(crate) mod placeholders;
+pub mod facts;
+pub mod people;
+pub mod placeholders;
 
 mod action_item_due_date;
 mod action_item_id;
