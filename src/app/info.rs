@@ -24,11 +24,32 @@ pub fn rules(args: &RulesArgs) -> miette::Result<i32> {
         );
         return Ok(EXIT_OK);
     }
+    if args.markdown {
+        print!("{}", markdown_table());
+        return Ok(EXIT_OK);
+    }
     let width = rules::all().iter().map(|r| r.id.len()).max().unwrap_or(0);
     for r in rules::all() {
         println!("{:width$}  {:7}  {}", r.id, r.default.as_str(), r.summary);
     }
     Ok(EXIT_OK)
+}
+
+/// The rule table in Markdown, as the README carries it between its
+/// `<!-- rules:begin -->` and `<!-- rules:end -->` markers.
+pub fn markdown_table() -> String {
+    let mut s = String::from("| id | default | checks |\n|---|---|---|\n");
+    for r in rules::all() {
+        let relaxed = if r.draft_relaxed { " (relaxed in Draft)" } else { "" };
+        s.push_str(&format!(
+            "| `{}` | {}{} | {} |\n",
+            r.id,
+            r.default.as_str(),
+            relaxed,
+            r.summary.replace('|', "\\|")
+        ));
+    }
+    s
 }
 
 pub fn explain(id: &str) -> miette::Result<i32> {
