@@ -40,7 +40,11 @@ pub fn rules(args: &RulesArgs) -> miette::Result<i32> {
 pub fn markdown_table() -> String {
     let mut s = String::from("| id | default | checks |\n|---|---|---|\n");
     for r in rules::all() {
-        let relaxed = if r.draft_relaxed { " (relaxed in Draft)" } else { "" };
+        let relaxed = if r.draft_relaxed {
+            " (relaxed in Draft)"
+        } else {
+            ""
+        };
         s.push_str(&format!(
             "| `{}` | {}{} | {} |\n",
             r.id,
