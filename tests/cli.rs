@@ -185,26 +185,13 @@ fn json_output_has_the_documented_shape() {
             ),
         ]
     );
-    insta::assert_snapshot!(
-        "json_suppressions",
-        String::from_utf8_lossy(
-            &check(
-                dir.path(),
-                &[
-                    "--format",
-                    "json",
-                    "--config",
-                    "hostnames.yml",
-                    "--select",
-                    PIPELINE,
-                    "suppressions.md"
-                ],
-            )
-            .output()
-            .expect("runs")
-            .stdout
-        )
-    );
+    let out = check(
+        dir.path(),
+        &["--format", "json", "--select", PIPELINE, "suppressions.md"],
+    )
+    .output()
+    .expect("runs");
+    insta::assert_snapshot!("json_suppressions", String::from_utf8_lossy(&out.stdout));
 }
 
 #[test]
@@ -708,6 +695,57 @@ fn file_over_max_file_size_is_rejected_by_size() {
         .as_str()
         .unwrap_or_default()
         .contains("max_file_size"));
+}
+
+#[test]
+fn stdin_over_max_file_size_is_a_file_encoding_error() {
+    let dir = repo(&[]);
+    write(dir.path(), ".pmlint.yml", "max_file_size: 100\n");
+    let out = check(
+        dir.path(),
+        &[
+            "--format",
+            "json",
+            "--select",
+            "file-encoding",
+            "--stdin-filename",
+            "big.md",
+        ],
+    )
+    .write_stdin(fixture("suppressions.md"))
+    .output()
+    .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        findings(&json(&out.stdout)),
+        vec![("big.md".into(), "file-encoding".into(), 1, 1)]
+    );
+}
+
+#[test]
+fn walking_a_named_directory_reports_files_outside_include_under_verbose() {
+    let dir = repo(&["tree"]);
+    write(
+        dir.path(),
+        ".pmlint.yml",
+        fixture("hostnames.yml") + "include: [\"tree/sub/**\"]\n",
+    );
+    let out = check(
+        dir.path(),
+        &[
+            "--verbose",
+            "--format",
+            "json",
+            "--select",
+            "no-internal-hostnames",
+            "tree",
+        ],
+    )
+    .output()
+    .expect("runs");
+    assert_eq!(json(&out.stdout)["summary"]["files"], 1);
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("tree/first.md: not matched by the configuration's `include`"));
 }
 
 #[test]

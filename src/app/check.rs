@@ -71,13 +71,26 @@ pub fn run(args: CheckArgs) -> miette::Result<i32> {
 
     let results: Vec<FileResult> = if let Some(name) = &args.stdin_filename {
         let mut bytes = Vec::new();
-        if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
+        let max = settings.config.max_file_size.0;
+        // Read at most one byte past the limit: a larger input is refused
+        // like a larger file, without holding all of it.
+        if let Err(e) = std::io::stdin()
+            .take(max.saturating_add(1))
+            .read_to_end(&mut bytes)
+        {
             eprintln!("error: cannot read standard input: {e}");
             return Ok(EXIT_USAGE);
         }
+        let input = if bytes.len() as u64 > max {
+            Err(format!(
+                "Standard input is over the {max} byte limit (`max_file_size`)"
+            ))
+        } else {
+            Ok(bytes)
+        };
         vec![lint_one(
             &files::display(std::path::Path::new(name)),
-            Ok(bytes),
+            input,
             true,
             &opts,
             human,

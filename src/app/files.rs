@@ -113,6 +113,9 @@ fn walk(
                 continue;
             }
             if !settings.included(&shown) {
+                skipped.push(format!(
+                    "{shown}: not matched by the configuration's `include`"
+                ));
                 continue;
             }
         }
