@@ -1509,3 +1509,62 @@ fn defects_example_shows_off_most_rules() {
         serde_json::to_string_pretty(&v).unwrap_or_default()
     );
 }
+
+#[test]
+#[ignore = "needs the merged rule checks (action-item-overdue)"]
+fn today_decides_which_action_items_are_overdue() {
+    let dir = repo(&["overdue.md"]);
+    let run = |today: &str| {
+        let out = pmlint(dir.path())
+            .args(["check", "--today", today, "--format", "json"])
+            .args(["--select", "action-item-overdue", "overdue.md"])
+            .output()
+            .expect("runs");
+        findings(&json(&out.stdout))
+    };
+    assert!(run("2026-02-15").is_empty());
+    assert_eq!(run("2026-03-01"), vec![]);
+    // Only the open item is overdue; the Done one never is.
+    assert_eq!(
+        run("2026-03-02"),
+        vec![("overdue.md".into(), "action-item-overdue".into(), 14, 75)]
+    );
+}
+
+#[test]
+#[ignore = "needs the merged rule checks"]
+fn new_post_mortem_gets_only_draft_relaxed_findings() {
+    let dir = repo(&[]);
+    pmlint(dir.path())
+        .args([
+            "new",
+            "Queue backlog",
+            "--now",
+            "2026-03-14 09:12",
+            "-o",
+            "pm.md",
+        ])
+        .assert()
+        .code(0);
+    let (v, code) = run_json(dir.path(), &["pm.md"]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["summary"]["errors"], 0);
+    assert!(v["summary"]["warnings"].as_u64().unwrap_or(0) > 0, "{v}");
+    let out = pmlint(dir.path())
+        .args(["rules", "--json"])
+        .output()
+        .expect("runs");
+    let relaxed: Vec<String> = json(&out.stdout)
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter(|r| r["draft_relaxed"] == true)
+        .filter_map(|r| r["id"].as_str().map(String::from))
+        .collect();
+    for rule in rules_of(&v) {
+        assert!(
+            relaxed.contains(&rule),
+            "{rule} is not a Draft-relaxed rule"
+        );
+    }
+}
