@@ -408,7 +408,7 @@ fn exit_2_for_an_unknown_config_key_pointing_at_its_line_with_did_you_mean() {
         .code(2)
         .stderr(
             predicate::str::contains("unknown field `draft_relaxd`")
-                .and(predicate::str::contains(".pmlint.yml:2:1"))
+                .and(predicate::str::contains("╭─[.pmlint.yml:2:1]"))
                 .and(predicate::str::contains("did you mean `draft_relaxed`?")),
         );
 }
@@ -1524,11 +1524,10 @@ fn today_decides_which_action_items_are_overdue() {
     };
     assert!(run("2026-02-15").is_empty());
     assert_eq!(run("2026-03-01"), vec![]);
-    // Only the open item is overdue; the Done one never is.
-    assert_eq!(
-        run("2026-03-02"),
-        vec![("overdue.md".into(), "action-item-overdue".into(), 14, 75)]
-    );
+    // Only the open item (line 14) is overdue; the Done one never is.
+    let late = run("2026-03-02");
+    assert_eq!(late.len(), 1, "{late:?}");
+    assert_eq!((late[0].1.as_str(), late[0].2), ("action-item-overdue", 14));
 }
 
 #[test]
@@ -1567,4 +1566,34 @@ fn new_post_mortem_gets_only_draft_relaxed_findings() {
             "{rule} is not a Draft-relaxed rule"
         );
     }
+}
+
+#[test]
+fn unknown_rule_option_in_a_flow_mapping_points_at_its_line() {
+    let dir = repo(&["suppressions.md"]);
+    write(
+        dir.path(),
+        ".pmlint.yml",
+        "rules:\n  blameless-language: error\n  root-cause-depth: { level: warning, min_why: 3 }\n",
+    );
+    check(dir.path(), &["suppressions.md"])
+        .env("NO_COLOR", "1")
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("rule `root-cause-depth` has no option `min_why`")
+                .and(predicate::str::contains("╭─[.pmlint.yml:3:39]"))
+                .and(predicate::str::contains("did you mean `min_whys`?")),
+        );
+}
+
+#[test]
+fn extends_cycle_is_a_config_error() {
+    let dir = repo(&["suppressions.md"]);
+    write(dir.path(), ".pmlint.yml", "extends: [\"other.yml\"]\n");
+    write(dir.path(), "other.yml", "extends: [\".pmlint.yml\"]\n");
+    check(dir.path(), &["suppressions.md"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("`extends` forms a cycle"));
 }

@@ -67,6 +67,12 @@ pub fn load_settings(explicit: Option<&Path>) -> Result<Settings, miette::Report
     let Some(path) = path else {
         return Ok(Settings::defaults());
     };
+    // Reports name a discovered file relative to the current directory,
+    // as they name the linted files.
+    let path = match path.strip_prefix(&cwd) {
+        Ok(rel) if !rel.as_os_str().is_empty() => rel.to_path_buf(),
+        _ => path,
+    };
     // An explicitly named file may lie anywhere; what it extends must lie
     // inside the repository (or next to the file when it is outside).
     let root = if path

@@ -237,8 +237,43 @@ pub(crate) fn line_span_at(text: &str, index: usize) -> std::ops::Range<usize> {
     index..end
 }
 
-/// The first `key:` in the text (any indentation), as a span over the key.
+/// The first `key:` in the text, as a span over the key: at the start of a
+/// line (any indentation, list dashes) first, else inside a flow mapping
+/// (`{ level: error, min_whys: 3 }`), outside comments.
 pub(crate) fn find_key(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
+    find_block_key(text, key).or_else(|| find_flow_key(text, key))
+}
+
+fn find_flow_key(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
+    let mut pos = 0;
+    for line in text.split_inclusive('\n') {
+        // A `#` after a blank starts a comment (quoted `#` is rare in keys).
+        let code = match line.find(" #") {
+            Some(i) => &line[..i],
+            None if line.trim_start().starts_with('#') => "",
+            None => line,
+        };
+        for quoted in [key.to_string(), format!("\"{key}\""), format!("'{key}'")] {
+            let mut from = 0;
+            while let Some(i) = code[from..].find(quoted.as_str()) {
+                let at = from + i;
+                let before_ok = code[..at]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c == '{' || c == ',' || c.is_whitespace());
+                let after_ok = code[at + quoted.len()..].trim_start().starts_with(':');
+                if before_ok && after_ok {
+                    return Some(pos + at..pos + at + quoted.len());
+                }
+                from = at + quoted.len();
+            }
+        }
+        pos += line.len();
+    }
+    None
+}
+
+fn find_block_key(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
     let mut pos = 0;
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim_start_matches([' ', '\t', '-']).trim_start();
@@ -307,6 +342,16 @@ mod tests {
             &text[span.offset()..span.offset() + span.len()],
             "draft_relaxd"
         );
+    }
+
+    #[test]
+    fn keys_are_found_in_flow_mappings_too() {
+        let text = "# min_whys: in a comment\nrules:\n  root-cause-depth: { level: warning, min_why: 3 }\n";
+        let span = find_key(text, "min_why").expect("found");
+        assert_eq!(&text[span.clone()], "min_why");
+        assert_eq!(span.start, text.find("min_why: 3").expect("present"));
+        assert_eq!(find_key(text, "level").map(|s| &text[s]), Some("level"));
+        assert_eq!(find_key(text, "whys"), None);
     }
 
     #[test]
