@@ -1597,3 +1597,81 @@ fn extends_cycle_is_a_config_error() {
         .code(2)
         .stderr(predicate::str::contains("`extends` forms a cycle"));
 }
+
+#[test]
+fn github_format_is_the_default_in_actions_with_repo_relative_escaped_paths() {
+    let dir = repo(&[]);
+    // The document's own text tries to start a second command.
+    write(
+        dir.path(),
+        "docs/a,b%.md",
+        "---\ntitle: x\n---\n\nSee db1.corp.example.com%0A::error::pwned\n",
+    );
+    let out = check(
+        &dir.path().join("docs"),
+        &["--select", "no-internal-hostnames", "a,b%.md"],
+    )
+    .env("GITHUB_ACTIONS", "true")
+    .env("GITHUB_WORKSPACE", dir.path())
+    .output()
+    .expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines[0],
+        "::warning file=docs/a%2Cb%25.md,line=5,endLine=5,col=5,endColumn=25,\
+         title=pmlint(no-internal-hostnames)::Internal hostname 'db1.corp.example.com' \
+         in a post-mortem that will be shared"
+    );
+    assert_eq!(lines[1], "Found 0 errors, 1 warning and 0 infos in 1 file.");
+    assert!(lines.iter().all(|l| !l.starts_with("::error")));
+}
+
+#[test]
+fn github_format_escapes_messages_and_notes_annotation_limits() {
+    let dir = repo(&[]);
+    write(
+        dir.path(),
+        ".pmlint.yml",
+        "custom_rules:\n  - id: pct\n    kind: existence\n    level: info\n    pattern: '\\d+%'\n    message: \"100% sure: '%s'\"\n",
+    );
+    let body: String = (0..12)
+        .map(|i| format!("Load was {i}% higher.\n\n"))
+        .collect();
+    write(dir.path(), "a.md", format!("---\ntitle: x\n---\n\n{body}"));
+    let out = check(dir.path(), &["--format", "github", "--quiet", "a.md"])
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(stdout.starts_with(
+        "::notice file=a.md,line=5,endLine=5,col=10,endColumn=12,title=pmlint(pct)::100%25 sure: '0%25'\n"
+    ), "{stdout}");
+    assert_eq!(
+        stdout.lines().filter(|l| l.starts_with("::notice")).count(),
+        12
+    );
+    assert!(stdout.contains("pmlint: 12 notice annotations; GitHub shows at most 10"));
+    assert!(!stdout.contains("Found"), "--quiet");
+}
+
+#[test]
+fn unknown_check_format_in_the_config_is_an_error_with_did_you_mean() {
+    let dir = repo(&["suppressions.md"]);
+    write(dir.path(), ".pmlint.yml", "check:\n  format: jsno\n");
+    check(dir.path(), &["suppressions.md"])
+        .env("NO_COLOR", "1")
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("unknown format `jsno`")
+                .and(predicate::str::contains("did you mean `json`?")),
+        );
+    write(dir.path(), ".pmlint.yml", "check:\n  format: concise\n");
+    check(
+        dir.path(),
+        &["--select", "file-encoding", "suppressions.md"],
+    )
+    .assert()
+    .code(0)
+    .stdout("Found 0 errors, 0 warnings and 0 infos in 1 file.\n");
+}

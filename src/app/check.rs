@@ -40,11 +40,15 @@ pub fn run(args: CheckArgs) -> miette::Result<i32> {
         None => match settings.config.check.format.as_deref() {
             Some("concise") => Format::Concise,
             Some("json") => Format::Json,
+            Some("github") => Format::Github,
             _ => Format::Human,
         },
     };
-    if !matches!(format, Format::Human | Format::Concise | Format::Json) {
-        eprintln!("error: the {format:?} format is not available in this build yet; use human, concise or json");
+    if !matches!(
+        format,
+        Format::Human | Format::Concise | Format::Json | Format::Github
+    ) {
+        eprintln!("error: the {format:?} format is not available in this build yet; use human, concise, json or github");
         return Ok(EXIT_USAGE);
     }
     if args.changed_since.is_some() {
@@ -142,6 +146,14 @@ pub fn run(args: CheckArgs) -> miette::Result<i32> {
     }
     let rendered = match format {
         Format::Json => output::json::render(&report),
+        Format::Github => {
+            let root = repo_relative_base();
+            let mut s = output::github::render(&report, &|p| root.rebase(p));
+            if !args.quiet {
+                s.push_str(&format!("Found {}.\n", report.totals_line()));
+            }
+            s
+        }
         Format::Concise => {
             let mut s = output::concise::render(&report);
             if !args.quiet {
@@ -279,4 +291,53 @@ fn looks_like_postmortem(text: &str, opts: &LintOptions) -> bool {
             title.starts_with([' ', '\t']) && opts.settings.match_heading(title.trim()).is_some()
         }
     })
+}
+
+/// Where the repository-relative paths of the `github` format start:
+/// `GITHUB_WORKSPACE`, else `git rev-parse --show-toplevel`, else the
+/// current directory.
+struct RepoBase {
+    cwd: std::path::PathBuf,
+    root: std::path::PathBuf,
+}
+
+fn repo_relative_base() -> RepoBase {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let canon = |p: std::path::PathBuf| p.canonicalize().unwrap_or(p);
+    let root = std::env::var_os("GITHUB_WORKSPACE")
+        .filter(|v| !v.is_empty())
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            std::process::Command::new("git")
+                .args(["rev-parse", "--show-toplevel"])
+                .output()
+                .ok()
+                .filter(|o| o.status.success())
+                .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+                .filter(|s| !s.is_empty())
+                .map(std::path::PathBuf::from)
+        })
+        .unwrap_or_else(|| cwd.clone());
+    RepoBase {
+        cwd: canon(cwd),
+        root: canon(root),
+    }
+}
+
+impl RepoBase {
+    /// A reported path (relative to the current directory, or absolute)
+    /// made relative to the repository root; unchanged when it lies outside.
+    fn rebase(&self, reported: &str) -> String {
+        let path = std::path::Path::new(reported);
+        let abs = if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            self.cwd.join(path)
+        };
+        let abs = abs.canonicalize().unwrap_or(abs);
+        match abs.strip_prefix(&self.root) {
+            Ok(rel) => files::display(rel),
+            Err(_) => reported.to_string(),
+        }
+    }
 }

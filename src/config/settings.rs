@@ -150,6 +150,22 @@ impl Settings {
                 "not a duration",
             )
         })?;
+        if let Some(format) = config.check.format.as_deref() {
+            const FORMATS: [&str; 8] = [
+                "human", "concise", "json", "github", "sarif", "rdjson", "gitlab", "junit",
+            ];
+            if !FORMATS.contains(&format) {
+                let e = err_at_value(
+                    format,
+                    format!("`check.format`: unknown format `{format}`"),
+                    "unknown format",
+                );
+                return Err(match did_you_mean(format, FORMATS) {
+                    Some(best) => e.with_help(format!("did you mean `{best}`?")),
+                    None => e.with_help(format!("formats: {}", FORMATS.join(", "))),
+                });
+            }
+        }
         let incident_id_pattern = config
             .incident_id_pattern
             .as_deref()

@@ -1,6 +1,7 @@
 //! Report formats. Each format turns the run's results into text.
 
 pub mod concise;
+pub mod github;
 pub mod human;
 pub mod json;
 
