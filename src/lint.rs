@@ -48,6 +48,21 @@ pub struct FileReport {
     pub findings: Vec<Finding>,
     /// The document's status when its front matter is valid.
     pub status: Option<String>,
+    /// The document's action items, for the Markdown summary (the document
+    /// itself is not kept after it is checked).
+    pub action_items: Vec<ItemSummary>,
+}
+
+/// An action item as the summary lists it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ItemSummary {
+    pub id: String,
+    pub owner: String,
+    pub due: String,
+    pub status: String,
+    /// The row or list item in the file.
+    pub span: Span,
+    pub line: usize,
 }
 
 impl FileReport {
@@ -134,6 +149,7 @@ fn encoding_report(path: &str, bytes: &[u8], d: Diagnostic, opts: &LintOptions) 
             end,
         }],
         status: None,
+        action_items: Vec::new(),
     }
 }
 
@@ -155,6 +171,7 @@ pub fn file_problem(path: &str, message: String, opts: &LintOptions) -> FileRepo
                 end: Position { line: 1, column: 1 },
             }],
             status: None,
+            action_items: Vec::new(),
         },
         _ => FileReport::default(),
     }
@@ -262,7 +279,30 @@ pub fn lint_text(path: &str, text: &str, opts: &LintOptions) -> FileReport {
         ))
     });
     findings.dedup_by(|a, b| a.rule == b.rule && a.span == b.span && a.message == b.message);
-    FileReport { findings, status }
+    let field = |f: &Option<crate::document::action_items::Field>| {
+        f.as_ref().map(|f| f.text.clone()).unwrap_or_default()
+    };
+    let action_items = doc
+        .action_items
+        .iter()
+        .map(|item| ItemSummary {
+            id: field(&item.id),
+            owner: field(&item.owner),
+            due: field(&item.due),
+            status: match item.checked {
+                Some(true) if item.status.is_none() => "Done".into(),
+                Some(false) if item.status.is_none() => "Open".into(),
+                _ => field(&item.status),
+            },
+            span: item.span.clone(),
+            line: doc.line_of(item.span.start),
+        })
+        .collect();
+    FileReport {
+        findings,
+        status,
+        action_items,
+    }
 }
 
 /// Keeps a span inside the text and on character boundaries.

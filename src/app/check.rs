@@ -192,6 +192,29 @@ pub fn run(args: CheckArgs) -> miette::Result<i32> {
         }
     }
 
+    // The Markdown summary: `--summary FILE` (written atomically), else
+    // appended to `$GITHUB_STEP_SUMMARY`, which other steps share.
+    let summary_env = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|v| !v.is_empty());
+    if let Some(path) = &args.summary {
+        if let Err(e) = write_atomic(path, output::summary::render(&report).as_bytes()) {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return Ok(EXIT_USAGE);
+        }
+    } else if let Some(path) = summary_env {
+        let appended = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .and_then(|mut f| f.write_all(output::summary::render(&report).as_bytes()));
+        if let Err(e) = appended {
+            eprintln!(
+                "error: cannot write the step summary {}: {e}",
+                std::path::Path::new(&path).display()
+            );
+            return Ok(EXIT_USAGE);
+        }
+    }
+
     let errors = report.count(Severity::Error);
     let warnings = report.count(Severity::Warning);
     let max_warnings = args.max_warnings.or(settings.config.check.max_warnings);

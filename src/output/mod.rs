@@ -4,6 +4,7 @@ pub mod concise;
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod summary;
 
 use crate::diagnostic::Severity;
 use crate::lint::FileReport;
