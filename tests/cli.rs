@@ -1733,3 +1733,56 @@ fn summary_flags_overdue_action_items() {
     assert!(summary.contains("| PM-AI-001 | @&#8203;kim-osei | 2026-03-01 | Open | ⚠ overdue |"));
     assert!(summary.contains("| PM-AI-002 | @&#8203;kim-osei | 2026-03-01 | Done |  |"));
 }
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = std::process::Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .current_dir(dir)
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .output()
+        .expect("git runs");
+    assert!(status.status.success(), "git {args:?}: {status:?}");
+}
+
+#[test]
+fn changed_since_lints_only_files_that_differ_from_the_ref() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    git(root, &["init", "-q", "-b", "main"]);
+    copy(&fixtures().join("tree"), &root.join("tree"));
+    copy(&fixtures().join("hostnames.yml"), &root.join(".pmlint.yml"));
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-q", "-m", "base"]);
+    write(
+        root,
+        "tree/sub/second.md",
+        fixture("tree/sub/second.md") + "\nAlso db4.corp.example.com.\n",
+    );
+    let out = check(
+        root,
+        &[
+            "--changed-since",
+            "HEAD",
+            "--verbose",
+            "--format",
+            "json",
+            "--select",
+            "no-internal-hostnames",
+            "tree",
+        ],
+    )
+    .output()
+    .expect("runs");
+    let v = json(&out.stdout);
+    assert_eq!(v["summary"]["files"], 1, "{v}");
+    assert!(findings(&v).iter().all(|f| f.0 == "tree/sub/second.md"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("tree/first.md: unchanged since HEAD"));
+    check(root, &["--changed-since", "no-such-ref", "tree"])
+        .assert()
+        .code(2);
+    check(root, &["--changed-since", "--output=x", "tree"])
+        .assert()
+        .code(2);
+}

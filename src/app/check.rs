@@ -51,10 +51,6 @@ pub fn run(args: CheckArgs) -> miette::Result<i32> {
         eprintln!("error: the {format:?} format is not available in this build yet; use human, concise, json or github");
         return Ok(EXIT_USAGE);
     }
-    if args.changed_since.is_some() {
-        eprintln!("error: --changed-since is not available in this build yet");
-        return Ok(EXIT_USAGE);
-    }
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -114,13 +110,28 @@ pub fn run(args: CheckArgs) -> miette::Result<i32> {
         } else {
             args.paths.clone()
         };
-        let targets = match files::collect(&paths, &settings, &mut skipped) {
+        let mut targets = match files::collect(&paths, &settings, &mut skipped) {
             Ok(t) => t,
             Err(e) => {
                 eprintln!("error: {e}");
                 return Ok(EXIT_USAGE);
             }
         };
+        if let Some(git_ref) = &args.changed_since {
+            match files::changed_since(git_ref) {
+                Ok(changed) => targets.retain(|t| {
+                    let keep = changed.contains(&files::canonical(&t.path));
+                    if !keep {
+                        skipped.push(format!("{}: unchanged since {git_ref}", t.display));
+                    }
+                    keep
+                }),
+                Err(e) => {
+                    eprintln!("error: --changed-since {git_ref}: {e}");
+                    return Ok(EXIT_USAGE);
+                }
+            }
+        }
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(args.jobs.unwrap_or(0))
             .build()

@@ -140,3 +140,38 @@ pub fn display(path: &Path) -> String {
     }
     s.to_string()
 }
+
+/// A path made absolute and canonical where possible, to compare paths
+/// named in different ways.
+pub fn canonical(path: &Path) -> PathBuf {
+    path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// The files that differ from `git_ref` (committed or not), via
+/// `git diff --name-only`, as canonical paths.
+pub fn changed_since(git_ref: &str) -> Result<std::collections::HashSet<PathBuf>, String> {
+    if git_ref.starts_with('-') {
+        return Err("a git ref cannot start with `-`".into());
+    }
+    let git = |args: &[&str]| -> Result<String, String> {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .output()
+            .map_err(|e| format!("cannot run git: {e}"))?;
+        if !out.status.success() {
+            return Err(String::from_utf8_lossy(&out.stderr).trim().to_string());
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).to_string())
+    };
+    let top = git(&["rev-parse", "--show-toplevel"])?;
+    let top = PathBuf::from(top.trim());
+    // The ref cannot be read as an option (checked above); `--` ends the
+    // revisions.
+    // `-z`: names unquoted, whatever characters they hold.
+    let names = git(&["diff", "--name-only", "-z", "--no-renames", git_ref, "--"])?;
+    Ok(names
+        .split('\0')
+        .filter(|l| !l.is_empty())
+        .map(|l| canonical(&top.join(l)))
+        .collect())
+}
