@@ -158,7 +158,7 @@ pub fn run(args: CheckArgs) -> miette::Result<i32> {
     let rendered = match format {
         Format::Json => output::json::render(&report),
         Format::Github => {
-            let root = repo_relative_base();
+            let root = files::RepoBase::discover();
             let mut s = output::github::render(&report, &|p| root.rebase(p));
             if !args.quiet {
                 s.push_str(&format!("Found {}.\n", report.totals_line()));
@@ -325,53 +325,4 @@ fn looks_like_postmortem(text: &str, opts: &LintOptions) -> bool {
             title.starts_with([' ', '\t']) && opts.settings.match_heading(title.trim()).is_some()
         }
     })
-}
-
-/// Where the repository-relative paths of the `github` format start:
-/// `GITHUB_WORKSPACE`, else `git rev-parse --show-toplevel`, else the
-/// current directory.
-struct RepoBase {
-    cwd: std::path::PathBuf,
-    root: std::path::PathBuf,
-}
-
-fn repo_relative_base() -> RepoBase {
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let canon = |p: std::path::PathBuf| p.canonicalize().unwrap_or(p);
-    let root = std::env::var_os("GITHUB_WORKSPACE")
-        .filter(|v| !v.is_empty())
-        .map(std::path::PathBuf::from)
-        .or_else(|| {
-            std::process::Command::new("git")
-                .args(["rev-parse", "--show-toplevel"])
-                .output()
-                .ok()
-                .filter(|o| o.status.success())
-                .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-                .filter(|s| !s.is_empty())
-                .map(std::path::PathBuf::from)
-        })
-        .unwrap_or_else(|| cwd.clone());
-    RepoBase {
-        cwd: canon(cwd),
-        root: canon(root),
-    }
-}
-
-impl RepoBase {
-    /// A reported path (relative to the current directory, or absolute)
-    /// made relative to the repository root; unchanged when it lies outside.
-    fn rebase(&self, reported: &str) -> String {
-        let path = std::path::Path::new(reported);
-        let abs = if path.is_absolute() {
-            path.to_path_buf()
-        } else {
-            self.cwd.join(path)
-        };
-        let abs = abs.canonicalize().unwrap_or(abs);
-        match abs.strip_prefix(&self.root) {
-            Ok(rel) => files::display(rel),
-            Err(_) => reported.to_string(),
-        }
-    }
 }

@@ -147,31 +147,71 @@ pub fn canonical(path: &Path) -> PathBuf {
     path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
 }
 
+/// Runs git and returns its standard output; the error is git's message.
+fn git(args: &[&str]) -> Result<String, String> {
+    let out = std::process::Command::new("git")
+        .args(args)
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).trim().to_string());
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).to_string())
+}
+
+/// `git rev-parse --show-toplevel`.
+fn git_toplevel() -> Result<PathBuf, String> {
+    let top = git(&["rev-parse", "--show-toplevel"])?;
+    Ok(PathBuf::from(top.trim()))
+}
+
 /// The files that differ from `git_ref` (committed or not), via
 /// `git diff --name-only`, as canonical paths.
 pub fn changed_since(git_ref: &str) -> Result<std::collections::HashSet<PathBuf>, String> {
     if git_ref.starts_with('-') {
         return Err("a git ref cannot start with `-`".into());
     }
-    let git = |args: &[&str]| -> Result<String, String> {
-        let out = std::process::Command::new("git")
-            .args(args)
-            .output()
-            .map_err(|e| format!("cannot run git: {e}"))?;
-        if !out.status.success() {
-            return Err(String::from_utf8_lossy(&out.stderr).trim().to_string());
-        }
-        Ok(String::from_utf8_lossy(&out.stdout).to_string())
-    };
-    let top = git(&["rev-parse", "--show-toplevel"])?;
-    let top = PathBuf::from(top.trim());
+    let top = git_toplevel()?;
     // The ref cannot be read as an option (checked above); `--` ends the
-    // revisions.
-    // `-z`: names unquoted, whatever characters they hold.
+    // revisions. `-z`: names unquoted, whatever characters they hold.
     let names = git(&["diff", "--name-only", "-z", "--no-renames", git_ref, "--"])?;
     Ok(names
         .split('\0')
         .filter(|l| !l.is_empty())
         .map(|l| canonical(&top.join(l)))
         .collect())
+}
+
+/// Where repository-relative paths (the `github` format) start:
+/// `GITHUB_WORKSPACE`, else `git rev-parse --show-toplevel`, else the
+/// current directory.
+pub struct RepoBase {
+    cwd: PathBuf,
+    root: PathBuf,
+}
+
+impl RepoBase {
+    pub fn discover() -> RepoBase {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let root = std::env::var_os("GITHUB_WORKSPACE")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| git_toplevel().ok())
+            .unwrap_or_else(|| cwd.clone());
+        RepoBase {
+            cwd: canonical(&cwd),
+            root: canonical(&root),
+        }
+    }
+
+    /// A reported path (relative to the current directory, or absolute)
+    /// made relative to the repository root; unchanged when it lies outside.
+    pub fn rebase(&self, reported: &str) -> String {
+        let path = Path::new(reported);
+        let abs = canonical(&self.cwd.join(path));
+        match abs.strip_prefix(&self.root) {
+            Ok(rel) => display(rel),
+            Err(_) => reported.to_string(),
+        }
+    }
 }
