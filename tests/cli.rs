@@ -1786,3 +1786,36 @@ fn changed_since_lints_only_files_that_differ_from_the_ref() {
         .assert()
         .code(2);
 }
+
+/// The YAML blocks of the README's "Configuration" and "Custom rules"
+/// sections are valid configurations.
+#[test]
+fn readme_configuration_examples_are_valid() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md");
+    let mut blocks = Vec::new();
+    for section in [
+        "\n## Configuration\n",
+        "\n## Custom rules\n",
+        "\n## Status-aware severity\n",
+    ] {
+        let at = readme.find(section).expect("section present");
+        let rest = &readme[at..];
+        let start = rest.find("```yaml\n").expect("yaml block") + "```yaml\n".len();
+        let end = rest[start..].find("```").expect("block end") + start;
+        blocks.push(rest[start..end].to_string());
+    }
+    for (i, block) in blocks.iter().enumerate() {
+        let dir = repo(&[]);
+        // The example extends this file.
+        write(dir.path(), "rules/strict.yml", "");
+        write(dir.path(), ".pmlint.yml", block);
+        let out = pmlint(dir.path()).arg("config").output().expect("runs");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "README block {i} is not a valid configuration: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
