@@ -1477,8 +1477,14 @@ fn defects_example_shows_off_most_rules() {
     rules.sort();
     rules.dedup();
     for expected in [
+        "frontmatter-required",
         "frontmatter-status",
         "incident-window",
+        "metadata-mismatch",
+        "section-order",
+        "duplicate-section",
+        "empty-section",
+        "timeline-window",
         "duration-mismatch",
         "required-section",
         "template-placeholder",
