@@ -1825,3 +1825,32 @@ fn readme_configuration_examples_are_valid() {
         );
     }
 }
+
+#[test]
+fn disable_until_enable_and_unknown_ids_in_enable() {
+    let dir = repo(&[]);
+    write(
+        dir.path(),
+        "a.md",
+        concat!(
+            "---\ntitle: x\n---\n\n",
+            "<!-- pmlint-disable no-internal-hostnames -- quoted from the ticket -->\n",
+            "Seen on a1.corp.example.com.\n\n",
+            "Seen on a2.corp.example.com.\n",
+            "<!-- pmlint-enable no-internal-hostnames, no-intrenal-hostnames -->\n",
+            "Seen on a3.corp.example.com.\n",
+        ),
+    );
+    let (v, _) = run_json(dir.path(), &["--select", PIPELINE, "a.md"]);
+    assert_eq!(
+        findings(&v),
+        vec![
+            ("a.md".into(), "unknown-rule".into(), 9, 43),
+            ("a.md".into(), "no-internal-hostnames".into(), 10, 9),
+        ]
+    );
+    assert_eq!(
+        v["diagnostics"][0]["suggestion"],
+        "did you mean `no-internal-hostnames`?"
+    );
+}
