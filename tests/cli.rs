@@ -566,6 +566,16 @@ fn stdin_filename_names_the_document_read_from_stdin() {
 }
 
 #[test]
+fn stdin_filename_with_paths_is_a_usage_error() {
+    let dir = repo(&["suppressions.md"]);
+    check(dir.path(), &["--stdin-filename", "a.md", "suppressions.md"])
+        .write_stdin("x")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("name no paths"));
+}
+
+#[test]
 fn stdin_filename_applies_overrides_for_that_name() {
     let dir = repo(&["hostnames.yml"]);
     let mut cfg = fixture("hostnames.yml");

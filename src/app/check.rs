@@ -69,6 +69,12 @@ pub fn run(args: CheckArgs) -> miette::Result<i32> {
     let human = format == Format::Human;
     let mut skipped = Vec::new();
 
+    if args.stdin_filename.is_some() && !args.paths.is_empty() {
+        eprintln!(
+            "error: --stdin-filename reads one document from standard input; name no paths with it"
+        );
+        return Ok(EXIT_USAGE);
+    }
     let results: Vec<FileResult> = if let Some(name) = &args.stdin_filename {
         let mut bytes = Vec::new();
         let max = settings.config.max_file_size.0;
