@@ -173,15 +173,24 @@ impl Pack {
     pub fn compile(rule: String, message: String, entries: Vec<Entry>) -> Result<Pack, String> {
         let mut patterns = Vec::new();
         let mut pattern_entry = Vec::new();
-        // Longer phrasings first: at one position the first pattern wins.
-        let mut order: Vec<(usize, &String)> = entries
-            .iter()
-            .enumerate()
-            .flat_map(|(i, e)| e.patterns.iter().map(move |p| (i, p)))
-            .collect();
-        order.sort_by_key(|(_, p)| std::cmp::Reverse(p.len()));
-        for (i, p) in order {
-            patterns.push(phrase_regex(p));
+        // Longer phrasings first: at one position the first pattern wins,
+        // so "should have seen it coming" must come before "should have".
+        // Ordered by the shortest text each can match.
+        let mut order: Vec<(usize, usize, String)> = Vec::new();
+        for (i, e) in entries.iter().enumerate() {
+            for p in &e.patterns {
+                let re = phrase_regex(p);
+                let min_len = regex_automata::util::syntax::parse(&re)
+                    .map_err(|e| format!("pack `{rule}`: pattern `{p}`: {e}"))?
+                    .properties()
+                    .minimum_len()
+                    .unwrap_or(0);
+                order.push((min_len, i, re));
+            }
+        }
+        order.sort_by_key(|(min_len, _, re)| (std::cmp::Reverse(*min_len), std::cmp::Reverse(re.len())));
+        for (_, i, re) in order {
+            patterns.push(re);
             pattern_entry.push(i);
         }
         let regex = Regex::builder()
@@ -375,6 +384,55 @@ mod tests {
 
     fn pack(entries: &str) -> Pack {
         Pack::from_yaml("t", &format!("rule: t\nentries:\n{entries}")).unwrap()
+    }
+
+    #[test]
+    fn builtin_packs_parse_and_every_entry_has_a_suggestion() {
+        let packs = [
+            (&*BLAMELESS, "blameless-language"),
+            (&*COUNTERFACTUAL, "counterfactual-language"),
+            (&*MINIMIZING, "minimizing-language"),
+            (&*INDIVIDUAL_BLAME, "individual-blamed"),
+        ];
+        for (pack, rule) in packs {
+            assert_eq!(pack.rule, rule);
+            assert!(pack.message.contains("{match}"), "{rule}");
+            assert!(pack.entries.len() >= 5, "{rule}");
+            for (i, e) in pack.entries.iter().enumerate() {
+                assert!(!e.patterns.is_empty(), "{rule} entry {i}");
+                assert!(
+                    e.suggestion.as_deref().is_some_and(|s| !s.trim().is_empty()),
+                    "{rule} entry {i} has no suggestion"
+                );
+            }
+        }
+        assert!(INDIVIDUAL_BLAME.system_nouns.contains(&"on-call".to_string()));
+        assert!(INDIVIDUAL_BLAME.role_nouns.contains(&"engineer".to_string()));
+        assert!(INDIVIDUAL_BLAME.pronouns.contains(&"we".to_string()));
+    }
+
+    #[test]
+    fn packs_reject_unknown_fields_and_subjects() {
+        assert!(Pack::from_yaml("t", "rule: t\nentries: []\nbogus: 1\n").is_err());
+        assert!(Pack::from_yaml(
+            "t",
+            "rule: t\nentries:\n  - patterns: [x]\n    subject: thing\n"
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn straight_apostrophes_match_typographic_ones() {
+        let p = pack("  - patterns: [\"should've\"]\n");
+        assert_eq!(p.find("we should’ve".as_bytes()).len(), 1);
+        assert_eq!(p.find(b"we should've").len(), 1);
+    }
+
+    #[test]
+    fn sentence_start_is_bounded() {
+        let mask = vec![b'a'; 10_000];
+        assert_eq!(clause_start(&mask, 9_000, 100), 8_900);
+        assert_eq!(clause_start(b"One. Two", 8, 100), 4);
     }
 
     #[test]
