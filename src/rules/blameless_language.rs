@@ -47,7 +47,7 @@ declare_rule! {
 
 fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let mask = &ctx.doc.md.mask;
-    for hit in BLAMELESS.find(mask) {
+    for hit in super::people::language_hits(ctx, &BLAMELESS) {
         out.push(BLAMELESS.diagnostic(RULE.id, mask, &hit));
     }
 }
@@ -105,6 +105,16 @@ mod tests {
                 "idiot",
             ]
         );
+    }
+
+    #[test]
+    fn blameless_language_blames_people_not_components_for_fault() {
+        let text = "The engineer was at fault. Jane made a mistake. The load balancer was \
+                    at fault. The parser made an error. Nobody was at fault. No one is to blame.";
+        let mut settings = crate::config::Settings::defaults();
+        settings.people = vec!["Jane".into()];
+        let diags = crate::rules::test_util::run_with(&RULE, text, &settings);
+        assert_eq!(flagged(text, &diags), vec!["at fault", "made a mistake"]);
     }
 
     #[test]

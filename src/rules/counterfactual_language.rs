@@ -50,15 +50,7 @@ declare_rule! {
 
 fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let mask = &ctx.doc.md.mask;
-    for hit in COUNTERFACTUAL.find(mask) {
-        if COUNTERFACTUAL.needs_person(hit.entry)
-            && !ctx
-                .people()
-                .subject_before(mask, hit.span.start)
-                .is_person()
-        {
-            continue;
-        }
+    for hit in super::people::language_hits(ctx, &COUNTERFACTUAL) {
         out.push(COUNTERFACTUAL.diagnostic(RULE.id, mask, &hit));
     }
 }

@@ -40,7 +40,7 @@ declare_rule! {
 
 fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let mask = &ctx.doc.md.mask;
-    for hit in MINIMIZING.find(mask) {
+    for hit in super::people::language_hits(ctx, &MINIMIZING) {
         out.push(MINIMIZING.diagnostic(RULE.id, mask, &hit));
     }
 }

@@ -10,7 +10,7 @@
 use crate::config::Settings;
 use crate::diagnostic::Span;
 use crate::document::Document;
-use crate::language::{clause_start, words, Pack, INDIVIDUAL_BLAME};
+use crate::language::{clause_start, words, Hit, Pack, INDIVIDUAL_BLAME};
 
 /// How far back from a phrase its subject is looked for, in bytes. Bounds
 /// the work per match on long lines.
@@ -33,6 +33,13 @@ const BETWEEN: &[&str] = &[
     "had",
     "has",
     "have",
+    "was",
+    "were",
+    "is",
+    "are",
+    "be",
+    "been",
+    "being",
     "both",
     "all",
     "each",
@@ -251,6 +258,21 @@ impl People {
     pub fn is_individual_word(&self, word: &str) -> bool {
         self.individual_ending_at(&[(0..0, word)]).is_some()
     }
+}
+
+/// The matches of `pack` in the document's prose, without those of
+/// person-subject entries (`subject: person`) whose subject is not a person.
+pub fn language_hits(ctx: &super::Ctx<'_>, pack: &Pack) -> Vec<Hit> {
+    let mask = &ctx.doc.md.mask;
+    let mut hits = pack.find(mask);
+    hits.retain(|hit| {
+        !pack.needs_person(hit.entry)
+            || ctx
+                .people()
+                .subject_before(mask, hit.span.start)
+                .is_person()
+    });
+    hits
 }
 
 /// An @handle of a person: `@jdoe`, not `@org/team`.
