@@ -188,7 +188,9 @@ impl Pack {
                 order.push((min_len, i, re));
             }
         }
-        order.sort_by_key(|(min_len, _, re)| (std::cmp::Reverse(*min_len), std::cmp::Reverse(re.len())));
+        order.sort_by_key(|(min_len, _, re)| {
+            (std::cmp::Reverse(*min_len), std::cmp::Reverse(re.len()))
+        });
         for (_, i, re) in order {
             patterns.push(re);
             pattern_entry.push(i);
@@ -401,13 +403,19 @@ mod tests {
             for (i, e) in pack.entries.iter().enumerate() {
                 assert!(!e.patterns.is_empty(), "{rule} entry {i}");
                 assert!(
-                    e.suggestion.as_deref().is_some_and(|s| !s.trim().is_empty()),
+                    e.suggestion
+                        .as_deref()
+                        .is_some_and(|s| !s.trim().is_empty()),
                     "{rule} entry {i} has no suggestion"
                 );
             }
         }
-        assert!(INDIVIDUAL_BLAME.system_nouns.contains(&"on-call".to_string()));
-        assert!(INDIVIDUAL_BLAME.role_nouns.contains(&"engineer".to_string()));
+        assert!(INDIVIDUAL_BLAME
+            .system_nouns
+            .contains(&"on-call".to_string()));
+        assert!(INDIVIDUAL_BLAME
+            .role_nouns
+            .contains(&"engineer".to_string()));
         assert!(INDIVIDUAL_BLAME.pronouns.contains(&"we".to_string()));
     }
 

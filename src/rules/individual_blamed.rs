@@ -108,7 +108,8 @@ mod tests {
             "4. Why Did It Happen? (Root Cause Analysis)",
             "Jane deployed a broken config. @bob missed the alert. Priya pushed the change \
              to production without review. Sam accidentally deleted the index. \
-             Jane Doe, who was on call, forgot to renew the certificate.",
+             Jane Doe, who was on call, forgot to renew the certificate. \
+             The job failed to run and @bob missed the alert.",
         );
         let diags = run(&RULE, &text);
         assert_eq!(
@@ -119,6 +120,7 @@ mod tests {
                 "Priya pushed the change to production without review",
                 "Sam accidentally",
                 "Jane Doe, who was on call, forgot to",
+                "@bob missed",
             ]
         );
         assert_eq!(
@@ -130,7 +132,10 @@ mod tests {
 
     #[test]
     fn individual_blamed_checks_narrative_and_improvements() {
-        for section in ["3. What Happened? (Narrative)", "6. What Could Be Improved?"] {
+        for section in [
+            "3. What Happened? (Narrative)",
+            "6. What Could Be Improved?",
+        ] {
             let text = doc(section, "Priya missed the page.");
             assert_eq!(hits(&text), vec!["Priya missed"], "{section}");
         }

@@ -68,6 +68,13 @@ const PREPOSITIONS: &[&str] = &[
     "without", "within", "behind", "under", "over", "near", "after", "before", "during",
 ];
 
+/// Words that start a new clause: a preposition before them governs
+/// something else ("failed to act *and* @bob missed").
+const CONJUNCTIONS: &[&str] = &[
+    "and", "but", "or", "nor", "so", "yet", "while", "when", "because", "since", "as", "although",
+    "though", "whereas", "until", "once", "if", "after", "before",
+];
+
 /// Lower-case particles allowed inside a person's name ("Ludwig van Beethoven").
 const PARTICLES: &[&str] = &[
     "van", "von", "de", "da", "del", "der", "den", "la", "le", "di", "du", "bin", "al", "ten",
@@ -319,6 +326,9 @@ fn preposition_before(lower: &[String], at: usize) -> Option<usize> {
     let mut j = at;
     while j > 0 {
         let w = lower[j - 1].as_str();
+        if CONJUNCTIONS.contains(&w) {
+            return None;
+        }
         if PREPOSITIONS.contains(&w) {
             return Some(j - 1);
         }
@@ -407,8 +417,7 @@ fn looks_like_person(c: &str, max_words: usize, pack: &Pack, settings: &Settings
         let mut chars = w.chars();
         let capitalised = chars.next().is_some_and(char::is_uppercase)
             && w.chars().any(char::is_lowercase)
-            && w
-                .chars()
+            && w.chars()
                 .all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '\u{2019}' | '.'));
         capitalised
             && !is_system_noun(pack, &lower)
@@ -456,7 +465,10 @@ mod tests {
     #[test]
     fn pronouns_roles_and_names_are_subjects() {
         let p = people(&["Jane Doe"]);
-        assert_eq!(subject(&p, "Then we failed to page.", "failed"), Subject::Pronoun);
+        assert_eq!(
+            subject(&p, "Then we failed to page.", "failed"),
+            Subject::Pronoun
+        );
         assert_eq!(
             subject(&p, "The on-call engineer failed to escalate.", "failed"),
             Subject::Role
@@ -483,14 +495,21 @@ mod tests {
             Subject::Thing
         );
         assert_eq!(
-            subject(&p, "The page to the on-call engineer failed to deliver.", "failed"),
+            subject(
+                &p,
+                "The page to the on-call engineer failed to deliver.",
+                "failed"
+            ),
             Subject::Thing
         );
         assert_eq!(
             subject(&p, "After we deployed, missed alerts piled up.", "missed"),
             Subject::Thing
         );
-        assert_eq!(subject(&p, "@org/team missed it.", "missed"), Subject::Thing);
+        assert_eq!(
+            subject(&p, "@org/team missed it.", "missed"),
+            Subject::Thing
+        );
         assert_eq!(subject(&p, "Failed to start.", "Failed"), Subject::Thing);
         assert_eq!(
             subject(&p, "The alert Jane configured missed it.", "missed"),
