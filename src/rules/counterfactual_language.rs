@@ -71,7 +71,8 @@ mod tests {
                     helped. If only the cache had expired. The team neglected to renew it. \
                     In hindsight the graph was odd. Someone should have seen it coming. \
                     It was obvious that the disk was full. The warning signs were ignored. \
-                    You shouldn't have merged it. Had we checked, it would've been fine.";
+                    You shouldn't have merged it. Had we checked, it would've been fine. \
+                    It could easily have been avoided. We should of course keep paging.";
         assert_eq!(
             hits(text),
             vec![
@@ -87,6 +88,7 @@ mod tests {
                 "shouldn't have",
                 "Had we checked",
                 "would've",
+                "could easily have",
             ]
         );
         assert!(run(&RULE, text).iter().all(|d| d.suggestion.is_some()));

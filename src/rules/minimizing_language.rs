@@ -87,7 +87,8 @@ mod tests {
         let text = "The failure was not easy to diagnose and the fix was non-trivial. \
                     It was not obvious. The status page communicated clearly; the \
                     steps were clearly documented. The alert was easy to miss. \
-                    This was not straightforward. Justified, adjusted.";
+                    The race was easy to trigger. Justified, adjusted. \
+                    Make rollbacks easy.";
         assert_eq!(hits(text), Vec::<&str>::new());
     }
 
