@@ -143,6 +143,10 @@ impl People {
                 }
             }
         }
+        People::from_names(names)
+    }
+
+    fn from_names(mut names: Vec<String>) -> People {
         names.sort();
         names.dedup();
         let tokens = names
@@ -259,11 +263,6 @@ impl People {
             }
         }
         best
-    }
-
-    /// Whether `word` (as written) is one of the people or an @handle.
-    pub fn is_individual_word(&self, word: &str) -> bool {
-        self.individual_ending_at(&[(0..0, word)]).is_some()
     }
 }
 
@@ -448,13 +447,31 @@ mod tests {
     use super::*;
 
     fn people(names: &[&str]) -> People {
-        let names: Vec<String> = names.iter().map(|s| s.to_string()).collect();
-        let tokens = names
-            .iter()
-            .filter(|n| !n.starts_with('@'))
-            .map(|n| n.split_whitespace().map(str::to_string).collect())
-            .collect();
-        People { names, tokens }
+        People::from_names(names.iter().map(|s| s.to_string()).collect())
+    }
+
+    #[test]
+    fn subject_detection_never_panics_on_odd_text() {
+        let p = people(&["Jane Doe", "Élodie"]);
+        let pieces = [
+            "é", "ß", "’", ",", ", ", ".", " ", "\u{1}", "@", "@x", "Jane", "Élodie", "we",
+            "missed", "the", "for", "\n", "🙂", "'d",
+        ];
+        // A deterministic pseudo-random walk over the pieces.
+        let mut seed: u64 = 7;
+        for _ in 0..300 {
+            let mut text = String::new();
+            for _ in 0..60 {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            let mask = text.as_bytes();
+            for at in 0..=mask.len() {
+                let _ = p.subject_before(mask, at);
+            }
+        }
     }
 
     fn subject(p: &People, text: &str, verb: &str) -> Subject {
