@@ -131,7 +131,9 @@ mod tests {
                     The page to the on-call engineer failed to deliver. \
                     We did not have an alert for this. We didn't know the disk was full. \
                     The cache missed on every request. Alerts for the team failed to fire. \
-                    After we deployed, missed heartbeats piled up.";
+                    After we deployed, missed heartbeats piled up. \
+                    Each action item should have an owner. Every service should have alerts. \
+                    A slower rollout would have no effect. It could have a bigger impact.";
         assert_eq!(hits(text), Vec::<&str>::new());
     }
 

@@ -158,7 +158,8 @@ mod tests {
              The on-call engineer missed the page. We missed the page. \
              Monitoring missed the spike. The Deploy Bot broke the build. \
              The Platform Team forgot to renew it. @org/team missed the alert. \
-             The alert for Jane failed to fire. Jane's change broke login.",
+             The alert for Jane failed to fire. Jane's change broke login. \
+             Priya should have access to the dashboard.",
         );
         assert_eq!(hits(&text), Vec::<&str>::new());
     }
