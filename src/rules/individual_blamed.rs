@@ -131,6 +131,23 @@ mod tests {
     }
 
     #[test]
+    fn one_sentence_breaks_individual_blamed_and_counterfactual_language() {
+        let text = doc("3. What Happened?", "Priya missed the page.");
+        assert_eq!(hits(&text), vec!["Priya missed"]);
+        let counterfactual = crate::rules::find("counterfactual-language").expect("registered");
+        assert_eq!(flagged(&text, &run(counterfactual, &text)), vec!["missed"]);
+    }
+
+    #[test]
+    fn individual_blamed_reads_reviewers_and_keeps_crlf_spans() {
+        let text = "---\r\nreviewers: [Ops Team, Kofi Mensah]\r\n---\r\n\r\n## Root Causes\r\n\r\n\
+                    Kofi Mensah\r\nignored the alert.\r\n";
+        assert_eq!(hits(text), vec!["Kofi Mensah\r\nignored"]);
+        let text = text.replace("Kofi Mensah\r\n", "The Ops Team ");
+        assert_eq!(hits(&text), Vec::<&str>::new());
+    }
+
+    #[test]
     fn individual_blamed_checks_narrative_and_improvements() {
         for section in [
             "3. What Happened? (Narrative)",
