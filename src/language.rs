@@ -2,9 +2,17 @@
 //! multi-pattern automaton per pack and run over a document's prose mask.
 //!
 //! A pack entry's patterns are regular-expression fragments written as
-//! phrases: a space stands for any run of blanks (line breaks included),
-//! matching is case-insensitive and on whole words. Every match reports the
-//! entry it came from, so the entry's suggestion can go with it.
+//! phrases: a space stands for any run of blanks (line breaks included), a
+//! straight apostrophe also matches the typographic one, matching is
+//! case-insensitive and on whole words. At one position the phrasing that
+//! matches the longest text wins ("should have seen it coming" over
+//! "should have"). Every match reports the entry it came from, so the
+//! entry's suggestion can go with it. An entry may be cancelled by what
+//! follows or precedes it (`unless_followed_by`, `unless_preceded_by`), or
+//! fire only with a person as its subject (`subject: person`, decided by
+//! the rules with `rules::people`). A pack file may also carry the word
+//! lists that decide who is a person (`system_nouns`, `role_nouns`,
+//! `pronouns`).
 
 use crate::diagnostic::{Diagnostic, Span};
 use crate::document::BOUNDARY;
