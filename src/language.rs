@@ -4,8 +4,8 @@
 //! A pack entry's patterns are regular-expression fragments written as
 //! phrases: a space stands for any run of blanks (line breaks included), a
 //! straight apostrophe also matches the typographic one, matching is
-//! case-insensitive and on whole words. At one position the phrasing that
-//! matches the longest text wins ("should have seen it coming" over
+//! case-insensitive and on whole words. At one position a longer phrasing
+//! wins ("should have seen it coming" over
 //! "should have"). Every match reports the entry it came from, so the
 //! entry's suggestion can go with it. An entry may be cancelled by what
 //! follows or precedes it (`unless_followed_by`, `unless_preceded_by`), or
@@ -40,7 +40,7 @@ pub static INDIVIDUAL_BLAME: LazyLock<Pack> = LazyLock::new(|| {
 });
 
 fn builtin(name: &str, yaml: &str) -> Pack {
-    // Invariant: the embedded packs are valid; `builtin_packs_parse` proves it.
+    // Invariant: the embedded packs are valid; `builtin_packs_parse_and_every_entry_has_a_suggestion` proves it.
     Pack::from_yaml(name, yaml).unwrap_or_else(|e| panic!("built-in pack {e}"))
 }
 
