@@ -2,15 +2,47 @@
 //! multi-pattern automaton per pack and run over a document's prose mask.
 //!
 //! A pack entry's patterns are regular-expression fragments written as
-//! phrases: a space stands for any run of blanks (line breaks included),
-//! matching is case-insensitive and on whole words. Every match reports the
-//! entry it came from, so the entry's suggestion can go with it.
+//! phrases: a space stands for any run of blanks (line breaks included), a
+//! straight apostrophe also matches the typographic one, matching is
+//! case-insensitive and on whole words. At one position a longer phrasing
+//! wins ("should have seen it coming" over
+//! "should have"). Every match reports the entry it came from, so the
+//! entry's suggestion can go with it. An entry may be cancelled by what
+//! follows or precedes it (`unless_followed_by`, `unless_preceded_by`), or
+//! fire only with a person as its subject (`subject: person`, decided by
+//! the rules with `rules::people`). A pack file may also carry the word
+//! lists that decide who is a person (`system_nouns`, `role_nouns`,
+//! `pronouns`).
 
-use crate::diagnostic::Span;
+use crate::diagnostic::{Diagnostic, Span};
 use crate::document::BOUNDARY;
 use regex_automata::meta::Regex;
 use regex_automata::{Input, MatchKind};
 use serde::Deserialize;
+use std::sync::LazyLock;
+
+/// The built-in packs (`rules/*.yml`), compiled once per process.
+pub static BLAMELESS: LazyLock<Pack> =
+    LazyLock::new(|| builtin("blameless.yml", include_str!("../rules/blameless.yml")));
+pub static COUNTERFACTUAL: LazyLock<Pack> = LazyLock::new(|| {
+    builtin(
+        "counterfactual.yml",
+        include_str!("../rules/counterfactual.yml"),
+    )
+});
+pub static MINIMIZING: LazyLock<Pack> =
+    LazyLock::new(|| builtin("minimizing.yml", include_str!("../rules/minimizing.yml")));
+pub static INDIVIDUAL_BLAME: LazyLock<Pack> = LazyLock::new(|| {
+    builtin(
+        "individual-blame.yml",
+        include_str!("../rules/individual-blame.yml"),
+    )
+});
+
+fn builtin(name: &str, yaml: &str) -> Pack {
+    // Invariant: the embedded packs are valid; `builtin_packs_parse_and_every_entry_has_a_suggestion` proves it.
+    Pack::from_yaml(name, yaml).unwrap_or_else(|e| panic!("built-in pack {e}"))
+}
 
 /// One entry of a pack: phrasings that mean the same thing, and what to
 /// write instead.
@@ -34,11 +66,24 @@ pub struct Entry {
 
 /// A pack file as written.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PackFile {
     pub rule: String,
     #[serde(default)]
     pub message: Option<String>,
     pub entries: Vec<Entry>,
+    /// Words that make a name a system, not a person ("Monitoring System",
+    /// "Platform Team"). A trailing `*` matches any word with that prefix
+    /// (`Alert*`: Alerting, Alertmanager).
+    #[serde(default)]
+    pub system_nouns: Vec<String>,
+    /// Nouns naming a role ("engineer", "on-call"): a person for the
+    /// person-subject counterfactuals, never an individual.
+    #[serde(default)]
+    pub role_nouns: Vec<String>,
+    /// Subject pronouns ("we", "they", "someone").
+    #[serde(default)]
+    pub pronouns: Vec<String>,
 }
 
 /// A compiled pack.
@@ -47,6 +92,10 @@ pub struct Pack {
     pub rule: String,
     pub message: String,
     pub entries: Vec<Entry>,
+    /// Lower-cased word lists of the pack file (see [`PackFile`]).
+    pub system_nouns: Vec<String>,
+    pub role_nouns: Vec<String>,
+    pub pronouns: Vec<String>,
     regex: Regex,
     /// Pattern id → entry index.
     pattern_entry: Vec<usize>,
@@ -66,7 +115,8 @@ pub struct Hit {
     pub span: Span,
 }
 
-/// Turns a phrase into a regex: spaces match blanks, whole words only,
+/// Turns a phrase into a regex: spaces match blanks, a straight apostrophe
+/// also matches the typographic one (`should’ve`), whole words only,
 /// case-insensitive. ASCII word boundaries keep the automaton a DFA on
 /// non-ASCII text.
 pub fn phrase_regex(phrase: &str) -> String {
@@ -93,6 +143,7 @@ pub fn phrase_regex(phrase: &str) -> String {
                 out.push(c);
             }
             ' ' if !in_class => out.push_str(r"[ \t\r\n]+"),
+            '\'' if !in_class => out.push_str("['\u{2019}]"),
             _ => out.push(c),
         }
     }
@@ -117,21 +168,39 @@ impl Pack {
     pub fn from_yaml(name: &str, yaml: &str) -> Result<Pack, String> {
         let file: PackFile = serde_yaml::from_str(yaml).map_err(|e| format!("{name}: {e}"))?;
         let message = file.message.clone().unwrap_or_else(|| "\"{match}\"".into());
-        Pack::compile(file.rule, message, file.entries)
+        let lower = |v: Vec<String>| -> Vec<String> {
+            v.into_iter().map(|w| w.trim().to_lowercase()).collect()
+        };
+        let mut pack = Pack::compile(file.rule, message, file.entries)?;
+        pack.system_nouns = lower(file.system_nouns);
+        pack.role_nouns = lower(file.role_nouns);
+        pack.pronouns = lower(file.pronouns);
+        Ok(pack)
     }
 
     pub fn compile(rule: String, message: String, entries: Vec<Entry>) -> Result<Pack, String> {
         let mut patterns = Vec::new();
         let mut pattern_entry = Vec::new();
-        // Longer phrasings first: at one position the first pattern wins.
-        let mut order: Vec<(usize, &String)> = entries
-            .iter()
-            .enumerate()
-            .flat_map(|(i, e)| e.patterns.iter().map(move |p| (i, p)))
-            .collect();
-        order.sort_by_key(|(_, p)| std::cmp::Reverse(p.len()));
-        for (i, p) in order {
-            patterns.push(phrase_regex(p));
+        // Longer phrasings first: at one position the first pattern wins,
+        // so "should have seen it coming" must come before "should have".
+        // Ordered by the shortest text each can match.
+        let mut order: Vec<(usize, usize, String)> = Vec::new();
+        for (i, e) in entries.iter().enumerate() {
+            for p in &e.patterns {
+                let re = phrase_regex(p);
+                let min_len = regex_automata::util::syntax::parse(&re)
+                    .map_err(|e| format!("pack `{rule}`: pattern `{p}`: {e}"))?
+                    .properties()
+                    .minimum_len()
+                    .unwrap_or(0);
+                order.push((min_len, i, re));
+            }
+        }
+        order.sort_by_key(|(min_len, _, re)| {
+            (std::cmp::Reverse(*min_len), std::cmp::Reverse(re.len()))
+        });
+        for (_, i, re) in order {
+            patterns.push(re);
             pattern_entry.push(i);
         }
         let regex = Regex::builder()
@@ -140,6 +209,11 @@ impl Pack {
             .map_err(|e| format!("pack `{rule}`: {e}"))?;
         let mut guards = Vec::new();
         for e in &entries {
+            if let Some(subject) = e.subject.as_deref().filter(|s| *s != "person") {
+                return Err(format!(
+                    "pack `{rule}`: unknown subject `{subject}` (only `person`)"
+                ));
+            }
             let join =
                 |list: &[String], anchor_end: bool| -> Result<Option<regex::Regex>, String> {
                     if list.is_empty() {
@@ -164,6 +238,9 @@ impl Pack {
             rule,
             message,
             entries,
+            system_nouns: Vec::new(),
+            role_nouns: Vec::new(),
+            pronouns: Vec::new(),
             regex,
             pattern_entry,
             guards,
@@ -172,8 +249,18 @@ impl Pack {
 
     /// All non-overlapping matches in `hay` (a prose mask), leftmost first.
     pub fn find(&self, hay: &[u8]) -> Vec<Hit> {
+        self.find_in(hay, 0..hay.len())
+    }
+
+    /// The matches inside `range` of `hay`; the bytes around it still count
+    /// as context (word boundaries, guards).
+    pub fn find_in(&self, hay: &[u8], range: Span) -> Vec<Hit> {
         let mut hits = Vec::new();
-        for m in self.regex.find_iter(Input::new(hay)) {
+        let range = range.start.min(hay.len())..range.end.min(hay.len());
+        if range.is_empty() {
+            return hits;
+        }
+        for m in self.regex.find_iter(Input::new(hay).range(range)) {
             let entry = self.pattern_entry[m.pattern().as_usize()];
             let span = m.start()..m.end();
             if m.start() == m.end() || self.guarded(entry, hay, &span) {
@@ -208,6 +295,22 @@ impl Pack {
     pub fn message_for(&self, matched: &str) -> String {
         self.message.replace("{match}", &collapse_blanks(matched))
     }
+
+    /// Whether an entry fires only with a person as the subject.
+    pub fn needs_person(&self, entry: usize) -> bool {
+        self.entries[entry].subject.as_deref() == Some("person")
+    }
+
+    /// A finding for `hit` of rule `rule`: the pack's message with the
+    /// matched prose, the entry's suggestion, the exact span.
+    pub fn diagnostic(&self, rule: &'static str, mask: &[u8], hit: &Hit) -> Diagnostic {
+        let matched = String::from_utf8_lossy(&mask[hit.span.clone()]);
+        let d = Diagnostic::new(rule, hit.span.clone(), self.message_for(&matched));
+        match &self.entries[hit.entry].suggestion {
+            Some(s) => d.with_suggestion(s.clone()),
+            None => d,
+        }
+    }
 }
 
 /// Collapses runs of blanks to one space.
@@ -215,35 +318,43 @@ pub fn collapse_blanks(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Whether the byte at `i` ends a sentence: `.`, `!`, `?`, `;`, or a
+/// boundary byte (block ends, code, table pipes). A period ends one only
+/// when a blank follows ("v1.2" and "e.g." mid-word do not).
+fn ends_sentence(mask: &[u8], i: usize) -> bool {
+    match mask[i] {
+        BOUNDARY | b'!' | b'?' | b';' => true,
+        b'.' => mask
+            .get(i + 1)
+            .is_none_or(|n| n.is_ascii_whitespace() || *n == BOUNDARY),
+        _ => false,
+    }
+}
+
 /// The sentence around `span` in the mask: back to the previous sentence
-/// end (`.`, `!`, `?`, `;`, a boundary byte or a blank line) and forward to
-/// the next.
+/// end and forward to the next.
 pub fn sentence_bounds(mask: &[u8], span: &Span) -> Span {
-    let is_end = |i: usize| -> bool {
-        let b = mask[i];
-        if b == BOUNDARY {
-            return true;
-        }
-        if matches!(b, b'!' | b'?' | b';') {
-            return true;
-        }
-        if b == b'.' {
-            // A period followed by a blank (not "v1.2", "e.g." mid-word).
-            return mask
-                .get(i + 1)
-                .is_none_or(|n| n.is_ascii_whitespace() || *n == BOUNDARY);
-        }
-        false
-    };
     let mut start = span.start;
-    while start > 0 && !is_end(start - 1) {
+    while start > 0 && !ends_sentence(mask, start - 1) {
         start -= 1;
     }
     let mut end = span.end;
-    while end < mask.len() && !is_end(end) {
+    while end < mask.len() && !ends_sentence(mask, end) {
         end += 1;
     }
     start..end
+}
+
+/// Where the sentence holding `at` starts, looking back at most `max_back`
+/// bytes (so scanning a long line stays linear in the number of matches).
+pub fn clause_start(mask: &[u8], at: usize, max_back: usize) -> usize {
+    let at = at.min(mask.len());
+    let floor = at.saturating_sub(max_back);
+    let mut start = at;
+    while start > floor && !ends_sentence(mask, start - 1) {
+        start -= 1;
+    }
+    start
 }
 
 /// The words of `mask[range]` with their spans (letters, digits, `@`, `'`,
@@ -283,6 +394,61 @@ mod tests {
 
     fn pack(entries: &str) -> Pack {
         Pack::from_yaml("t", &format!("rule: t\nentries:\n{entries}")).unwrap()
+    }
+
+    #[test]
+    fn builtin_packs_parse_and_every_entry_has_a_suggestion() {
+        let packs = [
+            (&*BLAMELESS, "blameless-language"),
+            (&*COUNTERFACTUAL, "counterfactual-language"),
+            (&*MINIMIZING, "minimizing-language"),
+            (&*INDIVIDUAL_BLAME, "individual-blamed"),
+        ];
+        for (pack, rule) in packs {
+            assert_eq!(pack.rule, rule);
+            assert!(pack.message.contains("{match}"), "{rule}");
+            assert!(pack.entries.len() >= 5, "{rule}");
+            for (i, e) in pack.entries.iter().enumerate() {
+                assert!(!e.patterns.is_empty(), "{rule} entry {i}");
+                assert!(
+                    e.suggestion
+                        .as_deref()
+                        .is_some_and(|s| !s.trim().is_empty()),
+                    "{rule} entry {i} has no suggestion"
+                );
+            }
+        }
+        assert!(INDIVIDUAL_BLAME
+            .system_nouns
+            .contains(&"on-call".to_string()));
+        assert!(INDIVIDUAL_BLAME
+            .role_nouns
+            .contains(&"engineer".to_string()));
+        assert!(INDIVIDUAL_BLAME.pronouns.contains(&"we".to_string()));
+    }
+
+    #[test]
+    fn packs_reject_unknown_fields_and_subjects() {
+        assert!(Pack::from_yaml("t", "rule: t\nentries: []\nbogus: 1\n").is_err());
+        assert!(Pack::from_yaml(
+            "t",
+            "rule: t\nentries:\n  - patterns: [x]\n    subject: thing\n"
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn straight_apostrophes_match_typographic_ones() {
+        let p = pack("  - patterns: [\"should've\"]\n");
+        assert_eq!(p.find("we should’ve".as_bytes()).len(), 1);
+        assert_eq!(p.find(b"we should've").len(), 1);
+    }
+
+    #[test]
+    fn sentence_start_is_bounded() {
+        let mask = vec![b'a'; 10_000];
+        assert_eq!(clause_start(&mask, 9_000, 100), 8_900);
+        assert_eq!(clause_start(b"One. Two", 8, 100), 4);
     }
 
     #[test]

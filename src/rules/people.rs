@@ -1,29 +1,588 @@
 //! Who counts as a person in a document: names from `author`, `reviewers`,
 //! the configuration's `people`, and the timeline's Responsible Party
-//! entries that look like a person's name (see SPEC "Who is a person").
+//! entries that look like a person's name (see SPEC "Who is a person"); and
+//! who the subject of a phrase is (an individual, a pronoun, a role, or a
+//! thing).
+//!
+//! The word lists (system nouns, role nouns, pronouns) are data, in
+//! `rules/individual-blame.yml`.
 
 use crate::config::Settings;
+use crate::diagnostic::Span;
 use crate::document::Document;
+use crate::language::{clause_start, words, Hit, Pack, INDIVIDUAL_BLAME};
+
+/// How far back from a phrase its subject is looked for, in bytes. Bounds
+/// the work per match on long lines.
+const SUBJECT_WINDOW: usize = 240;
+
+/// Words that may stand between a subject and its verb ("we *then* missed",
+/// "the engineer *who* forgot", "they *had* failed to").
+const BETWEEN: &[&str] = &[
+    "also",
+    "then",
+    "still",
+    "again",
+    "already",
+    "later",
+    "first",
+    "finally",
+    "eventually",
+    "once",
+    "never",
+    "had",
+    "has",
+    "have",
+    "was",
+    "were",
+    "is",
+    "are",
+    "be",
+    "been",
+    "being",
+    "both",
+    "all",
+    "each",
+    "who",
+    "that",
+    "which",
+    "themselves",
+    "himself",
+    "herself",
+    "myself",
+    "ourselves",
+    "just",
+    "soon",
+    "thus",
+    "therefore",
+    "unfortunately",
+];
+
+const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "our", "their", "his", "her", "its", "my", "your", "this", "that", "these",
+    "those", "every", "each", "any", "some", "one", "two",
+];
+
+const PREPOSITIONS: &[&str] = &[
+    "of", "for", "on", "in", "at", "from", "with", "to", "by", "about", "into", "onto", "via",
+    "without", "within", "behind", "under", "over", "near", "after", "before", "during",
+];
+
+/// Words that start a new clause: a preposition before them governs
+/// something else ("failed to act *and* @bob missed").
+const CONJUNCTIONS: &[&str] = &[
+    "and", "but", "or", "nor", "so", "yet", "while", "when", "because", "since", "as", "although",
+    "though", "whereas", "until", "once", "if", "after", "before",
+];
+
+/// Lower-case particles allowed inside a person's name ("Ludwig van Beethoven").
+const PARTICLES: &[&str] = &[
+    "van", "von", "de", "da", "del", "der", "den", "la", "le", "di", "du", "bin", "al", "ten",
+    "ter", "dos", "das",
+];
 
 #[derive(Debug, Clone, Default)]
 pub struct People {
-    /// Full names as written ("Jane Doe").
+    /// Names as written ("Jane Doe", "@jdoe"), deduplicated.
     pub names: Vec<String>,
+    /// The words of each name that is not a handle.
+    tokens: Vec<Vec<String>>,
+}
+
+/// The subject of a phrase.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subject {
+    /// An @handle or a known name; the span covers it.
+    Individual(Span),
+    /// A subject pronoun: we, they, someone …
+    Pronoun,
+    /// A role noun: the on-call engineer, the team …
+    Role,
+    /// Anything else, or no subject found.
+    Thing,
+}
+
+impl Subject {
+    /// Pronouns, roles and individuals all count as persons for the
+    /// person-subject counterfactuals.
+    pub fn is_person(&self) -> bool {
+        !matches!(self, Subject::Thing)
+    }
 }
 
 impl People {
     pub fn compute(doc: &Document, settings: &Settings) -> People {
-        let mut names: Vec<String> = settings.people.clone();
+        let pack = &*INDIVIDUAL_BLAME;
+        let mut names: Vec<String> = Vec::new();
+        for p in &settings.people {
+            let p = p.trim();
+            if !p.is_empty() && !in_systems(p, settings) {
+                names.push(p.to_string());
+            }
+        }
         if let Some(fm) = doc.fm() {
             for key in ["author", "reviewers"] {
                 if let Some(v) = fm.raw(key) {
-                    names.extend(crate::document::frontmatter::value_list(v));
+                    for value in crate::document::frontmatter::value_list(v) {
+                        for c in candidates(&value) {
+                            if looks_like_person(&c, 4, pack, settings) {
+                                names.push(c);
+                            }
+                        }
+                    }
                 }
             }
         }
-        names.retain(|n| !n.trim().is_empty());
+        if let Some(timeline) = &doc.timeline {
+            for row in &timeline.rows {
+                let Some(party) = &row.party else { continue };
+                for c in candidates(&party.text) {
+                    if looks_like_person(&c, 2, pack, settings) {
+                        names.push(c);
+                    }
+                }
+            }
+        }
+        People::from_names(names)
+    }
+
+    fn from_names(mut names: Vec<String>) -> People {
         names.sort();
         names.dedup();
-        People { names }
+        let tokens = names
+            .iter()
+            .filter(|n| !n.starts_with('@'))
+            .map(|n| n.split_whitespace().map(str::to_string).collect())
+            .collect();
+        People { names, tokens }
+    }
+
+    /// The subject of the phrase starting at `at` in the prose mask: the
+    /// nearest noun phrase before it in the same sentence, looking past
+    /// adverbs, auxiliaries, relative pronouns, a parenthetical between
+    /// commas and prepositional phrases ("the engineer *on call* missed").
+    pub fn subject_before(&self, mask: &[u8], at: usize) -> Subject {
+        let pack = &*INDIVIDUAL_BLAME;
+        let start = clause_start(mask, at, SUBJECT_WINDOW);
+        let ws = words(mask, start..at);
+        let lower: Vec<String> = ws.iter().map(|(_, w)| w.to_lowercase()).collect();
+        let mut i = ws.len();
+        let mut gap_end = at;
+        let mut hops = 0;
+        let mut jumped = false;
+        while i > 0 {
+            let (span, w) = &ws[i - 1];
+            let l = lower[i - 1].as_str();
+            if mask[span.end..gap_end].contains(&b',') {
+                // "Jane, who was on call, missed": skip the parenthetical.
+                // A single comma is an introductory clause: no subject.
+                if jumped {
+                    return Subject::Thing;
+                }
+                jumped = true;
+                let Some(comma) = mask[start..span.end].iter().rposition(|&b| b == b',') else {
+                    return Subject::Thing;
+                };
+                let comma = start + comma;
+                i = ws.partition_point(|(s, _)| s.end <= comma);
+                gap_end = comma;
+                continue;
+            }
+            let bare = strip_contraction(l);
+            let kind = if let Some(first) = self.individual_ending_at(&ws[..i]) {
+                Some(Subject::Individual(ws[first].0.start..span.end))
+            } else if is_pronoun(pack, bare, strip_contraction(w)) {
+                Some(Subject::Pronoun)
+            } else if is_role(pack, bare) {
+                Some(Subject::Role)
+            } else {
+                None
+            };
+            if let Some(kind) = kind {
+                // "the alert for the team failed": the person is the object
+                // of a preposition; the subject lies before it.
+                let first = match &kind {
+                    Subject::Individual(s) => ws.partition_point(|(w, _)| w.start < s.start),
+                    _ => i - 1,
+                };
+                match preposition_before(&lower, first) {
+                    Some(p) if hops < 2 => {
+                        hops += 1;
+                        i = p;
+                        gap_end = ws[p].0.start;
+                        continue;
+                    }
+                    _ => return kind,
+                }
+            }
+            if BETWEEN.contains(&l) || (l.len() > 4 && l.ends_with("ly")) {
+                i -= 1;
+                gap_end = span.start;
+                continue;
+            }
+            // The head of a noun phrase that is not a person, unless a
+            // prepositional phrase ends here ("the engineer on call").
+            match preposition_before(&lower, i - 1) {
+                Some(p) if hops < 2 => {
+                    hops += 1;
+                    i = p;
+                    gap_end = ws[p].0.start;
+                }
+                _ => return Subject::Thing,
+            }
+        }
+        Subject::Thing
+    }
+
+    /// When the words ending at the end of `ws` are an individual (an
+    /// @handle or a known name, in full or by first name), the index of its
+    /// first word.
+    fn individual_ending_at(&self, ws: &[(Span, &str)]) -> Option<usize> {
+        let last = ws.len().checked_sub(1)?;
+        let w = ws[last].1;
+        if is_handle(w) {
+            return Some(last);
+        }
+        if !w.chars().next().is_some_and(char::is_uppercase) {
+            return None;
+        }
+        let eq = |a: &str, b: &str| a == b || a.to_lowercase() == b.to_lowercase();
+        let mut best: Option<usize> = None;
+        for tokens in &self.tokens {
+            let k = tokens.len();
+            if k > 1
+                && ws.len() >= k
+                && ws[ws.len() - k..]
+                    .iter()
+                    .zip(tokens)
+                    .all(|((_, a), b)| eq(a, b))
+            {
+                best = Some(best.map_or(ws.len() - k, |b| b.min(ws.len() - k)));
+            } else if tokens.first().is_some_and(|t| eq(w, t)) && best.is_none() {
+                best = Some(last);
+            }
+        }
+        best
+    }
+}
+
+/// The matches of `pack` in the document's prose, without those of
+/// person-subject entries (`subject: person`) whose subject is not a person.
+pub fn language_hits(ctx: &super::Ctx<'_>, pack: &Pack) -> Vec<Hit> {
+    let mask = &ctx.doc.md.mask;
+    let mut hits = pack.find(mask);
+    hits.retain(|hit| {
+        !pack.needs_person(hit.entry)
+            || ctx
+                .people()
+                .subject_before(mask, hit.span.start)
+                .is_person()
+    });
+    hits
+}
+
+/// An @handle of a person: `@jdoe`, not `@org/team`.
+pub fn is_handle(w: &str) -> bool {
+    w.strip_prefix('@').is_some_and(|h| {
+        !h.is_empty()
+            && h.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+            && h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    })
+}
+
+fn strip_contraction(w: &str) -> &str {
+    for suffix in ["'d", "'ve", "'ll", "\u{2019}d", "\u{2019}ve", "\u{2019}ll"] {
+        if let Some(s) = w.strip_suffix(suffix) {
+            return s;
+        }
+    }
+    w
+}
+
+fn is_pronoun(pack: &Pack, lower: &str, written: &str) -> bool {
+    // "i" only as the capital pronoun, not a list label "(i)".
+    pack.pronouns.iter().any(|p| p == lower) && (lower != "i" || written == "I")
+}
+
+fn is_role(pack: &Pack, lower: &str) -> bool {
+    let singular = [
+        lower.strip_suffix("es"),
+        lower.strip_suffix('s'),
+        Some(lower),
+    ];
+    singular
+        .into_iter()
+        .flatten()
+        .any(|s| pack.role_nouns.iter().any(|r| r == s))
+}
+
+/// The index of a preposition governing the word at `at` ("for *the
+/// payments team*"), looking back over determiners and at most two other
+/// words.
+fn preposition_before(lower: &[String], at: usize) -> Option<usize> {
+    let mut others = 0;
+    let mut j = at;
+    while j > 0 {
+        let w = lower[j - 1].as_str();
+        if CONJUNCTIONS.contains(&w) {
+            return None;
+        }
+        if PREPOSITIONS.contains(&w) {
+            return Some(j - 1);
+        }
+        if BETWEEN.contains(&w) {
+            return None;
+        }
+        if !DETERMINERS.contains(&w) {
+            others += 1;
+            if others > 2 {
+                return None;
+            }
+        }
+        j -= 1;
+    }
+    None
+}
+
+/// Splits a Responsible Party / author value into candidate names:
+/// "On-call engineer (Jane Doe)" → ["On-call engineer", "Jane Doe"];
+/// "Jane Doe, @bob & Ann" → three.
+fn candidates(value: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut outer = String::new();
+    let mut inner = String::new();
+    let mut depth = 0usize;
+    for c in value.chars() {
+        match c {
+            '(' | '[' => {
+                depth += 1;
+                if depth == 1 {
+                    continue;
+                }
+            }
+            ')' | ']' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    parts.push(std::mem::take(&mut inner));
+                    outer.push(' ');
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        if depth > 0 {
+            inner.push(c);
+        } else {
+            outer.push(c);
+        }
+    }
+    parts.push(inner);
+    parts.push(outer);
+    let mut out = Vec::new();
+    for part in parts {
+        let part = part.replace(" and ", ",").replace(" / ", ",");
+        for piece in part.split([',', ';', '&', '+', '|']) {
+            let piece = piece
+                .trim()
+                .trim_matches(|c: char| c == '*' || c == '_' || c == '`' || c == '.');
+            if !piece.is_empty() {
+                out.push(piece.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// A person's name: an @handle, or one to `max_words` capitalised words
+/// with a lower-case letter each (not an acronym like "SRE"), none of them
+/// a system noun, role noun or pronoun, and not listed under `systems`.
+fn looks_like_person(c: &str, max_words: usize, pack: &Pack, settings: &Settings) -> bool {
+    if in_systems(c, settings) {
+        return false;
+    }
+    let ws: Vec<&str> = c.split_whitespace().collect();
+    if ws.len() == 1 && c.starts_with('@') {
+        return is_handle(c);
+    }
+    if ws.is_empty() || ws.len() > max_words {
+        return false;
+    }
+    ws.iter().enumerate().all(|(i, w)| {
+        let lower = w.to_lowercase();
+        if i > 0 && PARTICLES.contains(&lower.as_str()) {
+            return true;
+        }
+        let mut chars = w.chars();
+        let capitalised = chars.next().is_some_and(char::is_uppercase)
+            && w.chars().any(char::is_lowercase)
+            && w.chars()
+                .all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '\u{2019}' | '.'));
+        capitalised
+            && !is_system_noun(pack, &lower)
+            && !is_role(pack, &lower)
+            && !pack.pronouns.contains(&lower)
+    })
+}
+
+fn is_system_noun(pack: &Pack, lower: &str) -> bool {
+    let lower = lower.trim_end_matches(|c: char| !c.is_alphanumeric());
+    pack.system_nouns.iter().any(|s| match s.strip_suffix('*') {
+        Some(prefix) => lower.starts_with(prefix),
+        None => lower == s,
+    })
+}
+
+/// Whether the configuration's `systems` names `c` or one of its words.
+fn in_systems(c: &str, settings: &Settings) -> bool {
+    let lc = c.to_lowercase();
+    settings.systems.iter().any(|s| {
+        let s = s.trim().to_lowercase();
+        !s.is_empty() && (lc == s || lc.split_whitespace().any(|w| w == s))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn people(names: &[&str]) -> People {
+        People::from_names(names.iter().map(|s| s.to_string()).collect())
+    }
+
+    #[test]
+    fn subject_detection_never_panics_on_odd_text() {
+        let p = people(&["Jane Doe", "Élodie"]);
+        let pieces = [
+            "é", "ß", "’", ",", ", ", ".", " ", "\u{1}", "@", "@x", "Jane", "Élodie", "we",
+            "missed", "the", "for", "\n", "🙂", "'d",
+        ];
+        // A deterministic pseudo-random walk over the pieces.
+        let mut seed: u64 = 7;
+        for _ in 0..300 {
+            let mut text = String::new();
+            for _ in 0..60 {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            let mask = text.as_bytes();
+            for at in 0..=mask.len() {
+                let _ = p.subject_before(mask, at);
+            }
+        }
+    }
+
+    fn subject(p: &People, text: &str, verb: &str) -> Subject {
+        let at = text.find(verb).expect("verb in text");
+        p.subject_before(text.as_bytes(), at)
+    }
+
+    #[test]
+    fn pronouns_roles_and_names_are_subjects() {
+        let p = people(&["Jane Doe"]);
+        assert_eq!(
+            subject(&p, "Then we failed to page.", "failed"),
+            Subject::Pronoun
+        );
+        assert_eq!(
+            subject(&p, "The on-call engineer failed to escalate.", "failed"),
+            Subject::Role
+        );
+        assert_eq!(
+            subject(&p, "Jane missed the page.", "missed"),
+            Subject::Individual(0..4)
+        );
+        assert_eq!(
+            subject(&p, "So Jane Doe also missed it.", "missed"),
+            Subject::Individual(3..11)
+        );
+        assert_eq!(
+            subject(&p, "Then @bob-x missed it.", "missed"),
+            Subject::Individual(5..11)
+        );
+    }
+
+    #[test]
+    fn things_and_objects_are_not_subjects() {
+        let p = people(&["Jane Doe"]);
+        assert_eq!(
+            subject(&p, "The health check failed to detect it.", "failed"),
+            Subject::Thing
+        );
+        assert_eq!(
+            subject(
+                &p,
+                "The page to the on-call engineer failed to deliver.",
+                "failed"
+            ),
+            Subject::Thing
+        );
+        assert_eq!(
+            subject(&p, "After we deployed, missed alerts piled up.", "missed"),
+            Subject::Thing
+        );
+        assert_eq!(
+            subject(&p, "@org/team missed it.", "missed"),
+            Subject::Thing
+        );
+        assert_eq!(subject(&p, "Failed to start.", "Failed"), Subject::Thing);
+        assert_eq!(
+            subject(&p, "The alert Jane configured missed it.", "missed"),
+            Subject::Thing
+        );
+    }
+
+    #[test]
+    fn parentheticals_and_prepositional_phrases_are_skipped() {
+        let p = people(&["Jane Doe"]);
+        assert_eq!(
+            subject(&p, "Jane, who was on call, missed the page.", "missed"),
+            Subject::Individual(0..4)
+        );
+        assert_eq!(
+            subject(&p, "The engineer on call failed to escalate.", "failed"),
+            Subject::Role
+        );
+        assert_eq!(
+            subject(&p, "Jane from the platform team missed it.", "missed"),
+            Subject::Individual(0..4)
+        );
+    }
+
+    #[test]
+    fn party_names_exclude_systems_roles_and_acronyms() {
+        let pack = &*INDIVIDUAL_BLAME;
+        let mut s = Settings::defaults();
+        s.systems = vec!["Patroni".into(), "Hal".into()];
+        for yes in ["Jane Doe", "Priya", "@jdoe", "Seán O'Brien"] {
+            assert!(looks_like_person(yes, 2, pack, &s), "{yes}");
+        }
+        for no in [
+            "Monitoring System",
+            "Auth Service",
+            "PagerDuty",
+            "Alertmanager",
+            "SRE",
+            "On-call",
+            "Platform Team",
+            "Support",
+            "Hal",
+            "Deploy Bot",
+            "@org/team",
+            "Jane Mary Doe",
+            "Name or Role of Post-Mortem Lead",
+        ] {
+            assert!(!looks_like_person(no, 2, pack, &s), "{no}");
+        }
+        assert_eq!(
+            candidates("On-call engineer (Jane Doe)"),
+            vec!["Jane Doe", "On-call engineer"]
+        );
+        assert_eq!(
+            candidates("Jane Doe, @bob and Ann"),
+            vec!["Jane Doe", "@bob", "Ann"]
+        );
     }
 }
