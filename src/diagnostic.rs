@@ -217,6 +217,59 @@ impl LineIndex {
     }
 }
 
+/// Positions of ascending offsets in amortised linear time: each call
+/// counts characters from the previous offset when both lie on the same
+/// line, so many findings on one very long line stay cheap.
+pub struct PositionCursor<'a> {
+    index: &'a LineIndex,
+    text: &'a str,
+    offset: usize,
+    line: usize,
+    pos: Position,
+}
+
+impl<'a> PositionCursor<'a> {
+    pub fn new(index: &'a LineIndex, text: &'a str) -> PositionCursor<'a> {
+        PositionCursor {
+            index,
+            text,
+            offset: 0,
+            line: 0,
+            pos: index.position(text, 0),
+        }
+    }
+
+    /// The position of `offset` (which should not be less than the previous
+    /// call's; smaller offsets are still right, just not amortised).
+    pub fn position(&mut self, offset: usize) -> Position {
+        let offset = offset.min(self.text.len());
+        let line = self.index.line_of(offset);
+        let pos = match self.text.get(self.offset..offset) {
+            Some(between) if line == self.line && offset >= self.offset => Position {
+                line: self.pos.line,
+                column: self.pos.column + between.chars().count(),
+            },
+            _ => self.index.position(self.text, offset),
+        };
+        self.offset = offset;
+        self.line = line;
+        self.pos = pos;
+        pos
+    }
+
+    /// The position of `end`, given the position of a `start` before it.
+    pub fn position_after(&self, start: usize, start_pos: Position, end: usize) -> Position {
+        let end = end.min(self.text.len());
+        match self.text.get(start..end) {
+            Some(between) if !between.contains('\n') => Position {
+                line: start_pos.line,
+                column: start_pos.column + between.chars().count(),
+            },
+            _ => self.index.position(self.text, end),
+        }
+    }
+}
+
 fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
     bytes
         .iter()
@@ -255,6 +308,24 @@ mod tests {
             ic.position(crlf, crlf.find('d').unwrap())
         );
         assert_eq!(ic.line_range(crlf, 1), 3..5);
+    }
+
+    #[test]
+    fn cursor_positions_equal_direct_positions() {
+        let text = "é a\nbb ü c\r\nd";
+        let idx = LineIndex::new(text);
+        let mut cur = PositionCursor::new(&idx, text);
+        for offset in [0, 2, 3, 4, 5, 8, 9, 11, 13, 14] {
+            if !text.is_char_boundary(offset) {
+                continue;
+            }
+            let p = cur.position(offset);
+            assert_eq!(p, idx.position(text, offset), "offset {offset}");
+            assert_eq!(
+                cur.position_after(offset, p, text.len()),
+                idx.position(text, text.len())
+            );
+        }
     }
 
     #[test]

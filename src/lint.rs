@@ -2,7 +2,9 @@
 //! → findings with positions. Pure: no file system, no clock.
 
 use crate::config::Settings;
-use crate::diagnostic::{Diagnostic, Level, LineIndex, Position, RuleId, Severity, Span};
+use crate::diagnostic::{
+    Diagnostic, Level, LineIndex, Position, PositionCursor, RuleId, Severity, Span,
+};
 use crate::document::Document;
 use crate::rules::{self, Ctx};
 use crate::suppress::Suppressions;
@@ -254,14 +256,21 @@ pub fn lint_text(path: &str, text: &str, opts: &LintOptions) -> FileReport {
         }
     }
 
+    // Positions in offset order, so the cursor counts each line once.
+    for (d, _) in &mut kept {
+        d.span = clamp_span(text, d.span.clone());
+    }
+    kept.sort_by_key(|(d, _)| d.span.start);
+    let mut cursor = PositionCursor::new(&doc.lines, text);
     let mut findings: Vec<Finding> = kept
         .into_iter()
         .map(|(d, sev)| {
             let severity = if d.lowered { sev.lowered() } else { sev };
-            let span = clamp_span(text, d.span);
+            let span = d.span;
+            let start = cursor.position(span.start);
             Finding {
-                start: doc.lines.position(text, span.start),
-                end: doc.lines.position(text, span.end),
+                start,
+                end: cursor.position_after(span.start, start, span.end),
                 rule: d.rule,
                 severity,
                 message: d.message,
