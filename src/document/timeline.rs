@@ -61,7 +61,12 @@ pub fn extract(doc: &Document) -> Option<Timeline> {
         doc.tables_in(&span)
             .find(|t| columns(&t.header).time.is_some())
     });
+    // Without a Timeline section, any table with time and event columns is
+    // the timeline; with one, only a table inside it is.
     let table = in_section.or_else(|| {
+        if section.is_some() {
+            return None;
+        }
         doc.md.tables.iter().find(|t| {
             let c = columns(&t.header);
             c.time.is_some() && c.event.is_some()
