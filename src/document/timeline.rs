@@ -95,7 +95,12 @@ pub fn extract(doc: &Document) -> Option<Timeline> {
     Some(Timeline {
         section,
         table_span: table.span.clone(),
-        time_header: table.header.cells.get(time_col).cloned().unwrap_or_default(),
+        time_header: table
+            .header
+            .cells
+            .get(time_col)
+            .cloned()
+            .unwrap_or_default(),
         rows,
     })
 }
@@ -133,6 +138,9 @@ mod tests {
         assert_eq!(t.rows.len(), 1);
         assert_eq!(t.rows[0].time.text, "14:05");
         assert_eq!(t.time_header.text, "Timestamp");
-        assert_eq!(t.rows[0].party.as_ref().map(|c| c.text.as_str()), Some("Bot"));
+        assert_eq!(
+            t.rows[0].party.as_ref().map(|c| c.text.as_str()),
+            Some("Bot")
+        );
     }
 }

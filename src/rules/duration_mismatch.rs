@@ -48,7 +48,11 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         return;
     };
     let text = v.text.trim();
-    let raw = if v.raw.is_empty() { text } else { v.raw.as_str() };
+    let raw = if v.raw.is_empty() {
+        text
+    } else {
+        v.raw.as_str()
+    };
     if text.is_empty() || is_placeholder_value(raw) || is_placeholder_value(text) {
         return;
     }
@@ -98,7 +102,13 @@ mod tests {
 
     #[test]
     fn matching_durations_in_any_form_pass() {
-        for d in ["1 hour 47 minutes", "1h47m", "1h 47m", "107 minutes", "1h 48m"] {
+        for d in [
+            "1 hour 47 minutes",
+            "1h47m",
+            "1h 47m",
+            "107 minutes",
+            "1h 48m",
+        ] {
             let text = doc("2025-07-18 14:05 UTC", "2025-07-18 15:52 UTC", d);
             assert!(run(&RULE, &text).is_empty(), "{d}");
         }

@@ -47,7 +47,12 @@ declare_rule! {
 
 fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let incident = ctx.incident();
-    if let Some(Parsed { value: Err(_), span, raw }) = &incident.review_date {
+    if let Some(Parsed {
+        value: Err(_),
+        span,
+        raw,
+    }) = &incident.review_date
+    {
         out.push(
             Diagnostic::new(
                 RULE.id,
@@ -61,7 +66,12 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         ("incident_start_time", &incident.start),
         ("incident_end_time", &incident.end),
     ] {
-        let Some(Parsed { value: Err(e), span, raw }) = parsed else {
+        let Some(Parsed {
+            value: Err(e),
+            span,
+            raw,
+        }) = parsed
+        else {
             continue;
         };
         let d = match e {

@@ -48,7 +48,9 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     } else {
         "fix the YAML syntax; quote values that contain `: `, `#` or start with `[`, `{`, `@` or `*`"
     };
-    out.push(Diagnostic::new(RULE.id, span.clone(), capitalise(message)).with_suggestion(suggestion));
+    out.push(
+        Diagnostic::new(RULE.id, span.clone(), capitalise(message)).with_suggestion(suggestion),
+    );
 }
 
 fn capitalise(s: &str) -> String {
@@ -69,7 +71,11 @@ mod tests {
         let text = "---\ntitle: ok\nstatus: [unclosed\nauthor: x\n---\nbody\n";
         let d = run(&RULE, text);
         assert_eq!(d.len(), 1);
-        assert!(d[0].message.starts_with("Front matter is not valid YAML"), "{}", d[0].message);
+        assert!(
+            d[0].message.starts_with("Front matter is not valid YAML"),
+            "{}",
+            d[0].message
+        );
         let line = lines(text, &d)[0];
         assert!((3..=5).contains(&line), "line {line}");
     }

@@ -178,9 +178,18 @@ mod tests {
     #[test]
     fn template_placeholders_are_reported_for_optional_keys_too() {
         let text = FULL
-            .replace("author: Alice", "author: [Name or Role of Post-Mortem Lead]")
-            .replace("reviewers: [Bob, Carol]", "reviewers: [List of key reviewers/stakeholders]")
-            .replace("incident_duration: 1h 47m", "incident_duration: [e.g., 2 hours 30 minutes]");
+            .replace(
+                "author: Alice",
+                "author: [Name or Role of Post-Mortem Lead]",
+            )
+            .replace(
+                "reviewers: [Bob, Carol]",
+                "reviewers: [List of key reviewers/stakeholders]",
+            )
+            .replace(
+                "incident_duration: 1h 47m",
+                "incident_duration: [e.g., 2 hours 30 minutes]",
+            );
         let d = run(&RULE, &text);
         assert_eq!(
             flagged(&text, &d),
@@ -223,7 +232,10 @@ mod tests {
 
     #[test]
     fn a_markdown_link_in_a_value_is_not_a_placeholder() {
-        let text = FULL.replace("title: Login outage", "title: \"Outage of [auth](https://x.y)\"");
+        let text = FULL.replace(
+            "title: Login outage",
+            "title: \"Outage of [auth](https://x.y)\"",
+        );
         assert!(run(&RULE, &text).is_empty());
     }
 }

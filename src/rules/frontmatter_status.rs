@@ -45,8 +45,10 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     }
     let allowed = ctx.settings.statuses.join(", ");
     let parts: Vec<&str> = status.split(['/', '|']).map(str::trim).collect();
-    let is_choice_list =
-        parts.len() > 1 && parts.iter().all(|p| ctx.settings.canonical_status(p).is_some());
+    let is_choice_list = parts.len() > 1
+        && parts
+            .iter()
+            .all(|p| ctx.settings.canonical_status(p).is_some());
     let d = if is_choice_list {
         Diagnostic::new(
             RULE.id,
@@ -55,7 +57,8 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         )
         .with_suggestion(format!("pick one status: {allowed}"))
     } else {
-        let hint = crate::config::did_you_mean(status, ctx.settings.statuses.iter().map(String::as_str));
+        let hint =
+            crate::config::did_you_mean(status, ctx.settings.statuses.iter().map(String::as_str));
         Diagnostic::new(RULE.id, v.span, format!("Unknown status `{status}`")).with_suggestion(
             match hint {
                 Some(best) => format!("did you mean `{best}`? Allowed: {allowed}"),
@@ -77,7 +80,13 @@ mod tests {
 
     #[test]
     fn allowed_statuses_pass_case_insensitively() {
-        for s in ["Draft", "under review", "FINALISED", "Finalized", "  Under   Review"] {
+        for s in [
+            "Draft",
+            "under review",
+            "FINALISED",
+            "Finalized",
+            "  Under   Review",
+        ] {
             assert!(run(&RULE, &doc(s)).is_empty(), "{s}");
         }
     }

@@ -93,7 +93,10 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         }
         return;
     }
-    let Some(section) = doc.role_section(Role::Summary).and_then(|i| doc.sections.get(i)) else {
+    let Some(section) = doc
+        .role_section(Role::Summary)
+        .and_then(|i| doc.sections.get(i))
+    else {
         return;
     };
     if !has_quantity(ctx, &section.body, true) {
@@ -158,7 +161,13 @@ mod tests {
 
     #[test]
     fn numbers_in_any_form_count() {
-        for s in ["About 41 lakh requests failed.", "3.5k users", "* **Customer Impact:** 12% of logins", "Logins failed for 2h.", "We refunded $4,000."] {
+        for s in [
+            "About 41 lakh requests failed.",
+            "3.5k users",
+            "* **Customer Impact:** 12% of logins",
+            "Logins failed for 2h.",
+            "We refunded $4,000.",
+        ] {
             assert!(run(&RULE, &doc(s)).is_empty(), "{s}");
         }
     }

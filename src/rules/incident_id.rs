@@ -51,6 +51,10 @@ static PROSE_ID: LazyLock<Regex> = LazyLock::new(|| {
 static LINK: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\[([^\]]+)\]\([^)]*\)").expect("static regex"));
 
+/// An ordered-list marker: `1. `, `2) `.
+static ORDERED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[0-9]{1,9}[.)][ \t]+").expect("static regex"));
+
 struct Found {
     id: String,
     span: Span,
@@ -61,7 +65,11 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let mut ids = Vec::new();
     if let Some(v) = doc.fm_value("incident_id") {
         let text = v.text.trim();
-        let raw = if v.raw.is_empty() { text } else { v.raw.as_str() };
+        let raw = if v.raw.is_empty() {
+            text
+        } else {
+            v.raw.as_str()
+        };
         if !text.is_empty() && !is_placeholder_value(raw) && !raw.starts_with('[') {
             ids.push(Found {
                 id: text.to_string(),
@@ -83,11 +91,15 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             (None, None) => doc.body_first_line(),
         };
         out.push(
-            Diagnostic::new(RULE.id, span, "No incident ID in the front matter or section 1.2")
-                .with_suggestion(
-                    "add `incident_id: INC-2025-07-18-001` to the front matter, or write the ID \
+            Diagnostic::new(
+                RULE.id,
+                span,
+                "No incident ID in the front matter or section 1.2",
+            )
+            .with_suggestion(
+                "add `incident_id: INC-2025-07-18-001` to the front matter, or write the ID \
                      on the first line of the \"Incident ID\" sub-section",
-                ),
+            ),
         );
         return;
     }
@@ -131,9 +143,14 @@ fn first_token(text: &str, span: &Span) -> Option<Found> {
             - line
                 .trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '+' | '>'))
                 .trim_start_matches("* ")
-                .trim_start_matches(|c: char| matches!(c, '*' | '_' | '`' | ' ' | '\t'))
+                .trim_start_matches(['*', '_', '`', ' ', '\t'])
                 .len();
-        let rest = line.get(lead..)?;
+        let mut rest = line.get(lead..)?;
+        let mut lead = lead;
+        if let Some(m) = ORDERED.find(rest) {
+            lead += m.end();
+            rest = &rest[m.end()..];
+        }
         let (token, token_off) = match LINK.captures(rest) {
             Some(c) => {
                 let m = c.get(1)?;
@@ -188,8 +205,10 @@ mod tests {
     const TEMPLATE_12: &str = "---\ntitle: t\n---\n# T\n\n## 1. Incident Summary\n\n### 1.2 Incident ID\n\n[Unique identifier for the incident, e.g., from your incident management system.]\n\n### 1.3 Date\n\nINC-9 is not here\n";
 
     fn with_pattern() -> Settings {
-        let mut c = Config::default();
-        c.incident_id_pattern = Some(r"^INC-\d{4}-\d{2}-\d{2}-\d{3}$".into());
+        let c = Config {
+            incident_id_pattern: Some(r"^INC-\d{4}-\d{2}-\d{2}-\d{3}$".into()),
+            ..Config::default()
+        };
         Settings::resolve(c, None).unwrap()
     }
 
@@ -201,7 +220,12 @@ mod tests {
 
     #[test]
     fn id_on_the_first_line_of_1_2_is_found() {
-        for line in ["INC-2025-07-18-001", "**INC-2025-07-18-001**", "- `INC-2025-07-18-001` (PagerDuty)", "[INC-2025-07-18-001](https://x.y/1)"] {
+        for line in [
+            "INC-2025-07-18-001",
+            "**INC-2025-07-18-001**",
+            "- `INC-2025-07-18-001` (PagerDuty)",
+            "[INC-2025-07-18-001](https://x.y/1)",
+        ] {
             let text = TEMPLATE_12.replace(
                 "[Unique identifier for the incident, e.g., from your incident management system.]",
                 line,

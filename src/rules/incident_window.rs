@@ -112,9 +112,17 @@ mod tests {
     #[test]
     fn end_compared_as_instants_across_zones() {
         // 16:00 +02:00 is 14:00 UTC, before 15:00 UTC.
-        let text = doc("2025-07-21", "2025-07-18 15:00 UTC", "2025-07-18 16:00 +02:00");
+        let text = doc(
+            "2025-07-21",
+            "2025-07-18 15:00 UTC",
+            "2025-07-18 16:00 +02:00",
+        );
         assert_eq!(run(&RULE, &text).len(), 1);
-        let ok = doc("2025-07-21", "2025-07-18 15:00 UTC", "2025-07-18 18:00 +02:00");
+        let ok = doc(
+            "2025-07-21",
+            "2025-07-18 15:00 UTC",
+            "2025-07-18 18:00 +02:00",
+        );
         assert!(run(&RULE, &ok).is_empty());
     }
 

@@ -120,7 +120,11 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     }
                     .map(|p| p.raw.clone())
                     .unwrap_or_default();
-                    let which = if field == Field::Start { "Start" } else { "End" };
+                    let which = if field == Field::Start {
+                        "Start"
+                    } else {
+                        "End"
+                    };
                     out.push(
                         Diagnostic::new(
                             RULE.id,
@@ -204,7 +208,11 @@ mod tests {
 
     #[test]
     fn equal_values_in_other_spellings_pass() {
-        let text = doc("2025-07-18 14:05Z", "2025-07-18 17:52 +02:00", "1 hour 47 minutes");
+        let text = doc(
+            "2025-07-18 14:05Z",
+            "2025-07-18 17:52 +02:00",
+            "1 hour 47 minutes",
+        );
         assert!(run(&RULE, &text).is_empty());
     }
 

@@ -84,13 +84,19 @@ mod tests {
 
     #[test]
     fn chronological_rows_pass() {
-        let text = doc("2025-07-18 14:00 UTC", &["14:05", "14:05", "14:20", "15:52"]);
+        let text = doc(
+            "2025-07-18 14:00 UTC",
+            &["14:05", "14:05", "14:20", "15:52"],
+        );
         assert!(run(&RULE, &text).is_empty());
     }
 
     #[test]
     fn a_row_going_back_is_reported_at_its_time_cell() {
-        let text = doc("2025-07-18 14:00 UTC", &["14:05", "14:40", "14:20", "14:50"]);
+        let text = doc(
+            "2025-07-18 14:00 UTC",
+            &["14:05", "14:40", "14:20", "14:50"],
+        );
         let d = run(&RULE, &text);
         assert_eq!(flagged(&text, &d), vec!["14:20"]);
         assert!(d[0].message.contains("(`14:40`)"));
@@ -98,13 +104,19 @@ mod tests {
 
     #[test]
     fn time_only_rows_roll_over_midnight() {
-        let text = doc("2025-07-18 23:30 UTC", &["23:40", "23:55", "00:10", "01:00"]);
+        let text = doc(
+            "2025-07-18 23:30 UTC",
+            &["23:40", "23:55", "00:10", "01:00"],
+        );
         assert!(run(&RULE, &text).is_empty());
     }
 
     #[test]
     fn a_full_date_row_sets_the_date_for_later_rows() {
-        let text = doc("2025-07-18 10:00 UTC", &["10:05", "2025-07-19 09:00", "09:30", "2025-07-19 09:10"]);
+        let text = doc(
+            "2025-07-18 10:00 UTC",
+            &["10:05", "2025-07-19 09:00", "09:30", "2025-07-19 09:10"],
+        );
         let d = run(&RULE, &text);
         assert_eq!(flagged(&text, &d), vec!["2025-07-19 09:10"]);
     }

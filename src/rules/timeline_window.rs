@@ -102,9 +102,16 @@ mod tests {
     fn events_far_outside_the_window_are_reported() {
         let text = doc(&["2025-06-18 14:00", "2025-07-18 14:05", "2025-07-20 16:30"]);
         let d = run(&RULE, &text);
-        assert_eq!(flagged(&text, &d), vec!["2025-06-18 14:00", "2025-07-20 16:30"]);
+        assert_eq!(
+            flagged(&text, &d),
+            vec!["2025-06-18 14:00", "2025-07-20 16:30"]
+        );
         assert!(d[0].message.contains("before the incident started"));
-        assert!(d[1].message.contains("2d 30m after the incident ended"), "{}", d[1].message);
+        assert!(
+            d[1].message.contains("2d 30m after the incident ended"),
+            "{}",
+            d[1].message
+        );
     }
 
     #[test]
@@ -115,8 +122,10 @@ mod tests {
 
     #[test]
     fn slack_is_configurable() {
-        let mut c = Config::default();
-        c.timeline_slack = "1h".into();
+        let c = Config {
+            timeline_slack: "1h".into(),
+            ..Config::default()
+        };
         let s = Settings::resolve(c, None).unwrap();
         let text = doc(&["12:30", "14:30", "17:30"]);
         let d = run_with(&RULE, &text, &s);
