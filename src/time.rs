@@ -34,6 +34,16 @@ impl Zone {
     }
 }
 
+impl Zone {
+    /// The local date-time of a UTC instant in this zone.
+    pub fn local(&self, utc: DateTime<Utc>) -> NaiveDateTime {
+        match self {
+            Zone::Fixed(off) => utc.with_timezone(off).naive_local(),
+            Zone::Iana(tz) => utc.with_timezone(tz).naive_local(),
+        }
+    }
+}
+
 fn pick<T: TimeZone>(r: LocalResult<DateTime<T>>) -> Option<DateTime<Utc>> {
     match r {
         LocalResult::Single(d) => Some(d.with_timezone(&Utc)),

@@ -122,7 +122,9 @@ fn place_timeline(doc: &Document, settings: &Settings, start: Option<&Stamp>) ->
     };
     // A stand-in date when the start is unknown: only order matters then.
     let stand_in = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default();
-    let mut date = start.map(|s| s.local.date()).unwrap_or(stand_in);
+    // The start's date as seen in the rows' zone (`Time (UTC)` rows of an
+    // incident that started at 01:00 +02:00 are on the day before).
+    let mut date = start.map(|s| zone.local(s.utc).date()).unwrap_or(stand_in);
     let mut anchored = start.is_some();
     // The previous instant, for the midnight roll-over; the start counts.
     let mut prev = start.map(|s| s.utc);
@@ -154,7 +156,7 @@ fn place(
     }
     if split_date(text).is_some() || looks_like_date(text) {
         let stamp = rules.parse_stamp(text)?;
-        *date = stamp.local.date();
+        *date = zone.local(stamp.utc).date();
         *anchored = true;
         *prev = Some(stamp.utc);
         return Ok(RowInstant {
@@ -279,6 +281,22 @@ mod tests {
     }
 
     #[test]
+    fn start_date_is_read_in_the_rows_zone() {
+        // 01:00 +02:00 on the 19th is 23:00 UTC on the 18th.
+        let i = incident(&doc_with_rows(
+            "2025-07-19 01:00 +02:00",
+            "Time (UTC)",
+            &["23:05", "00:10"],
+        ));
+        let t: Vec<_> = i
+            .timeline
+            .iter()
+            .map(|r| r.value.as_ref().unwrap().utc)
+            .collect();
+        assert_eq!(t, vec![utc("2025-07-18 23:05"), utc("2025-07-19 00:10")]);
+    }
+
+    #[test]
     fn without_a_start_time_only_rows_are_not_anchored() {
         let text = "## Timeline\n\n| Time | Event |\n|---|---|\n| 10:00 | x |\n";
         let i = incident(text);
@@ -304,5 +322,94 @@ mod tests {
             i.timeline[3].value,
             Err(TimeError::AmbiguousZone("PST".into()))
         );
+    }
+
+    /// A complete post-mortem written independently of the unit tests: none
+    /// of the metadata and timeline rules may fire on it, in LF, or in CRLF
+    /// with a BOM.
+    #[test]
+    fn a_complete_post_mortem_passes_every_metadata_and_timeline_rule() {
+        const CLEAN: &str = r#"---
+title: "Post-Mortem / Incident Review - Login outage"
+status: Finalized
+date: 2025-07-21
+incident_start_time: 2025-07-18T23:40:00+02:00
+incident_end_time: 2025-07-19 01:27 Europe/Berlin
+incident_duration: 1 hour 47 minutes
+author: Priya Raman
+reviewers:
+  - Bob White
+  - Carol King
+version: 1.1
+incident_id: INC-2025-07-18-001
+severity: SEV2
+services: [auth, gateway]
+---
+
+# 🔍 Post-Mortem / Incident Review: Login outage
+
+This document details the analysis of Incident ID: INC-2025-07-18-001.
+
+## 1. Incident Summary
+
+### 1.1 Incident Title
+
+Login outage after auth deploy
+
+### 1.2 Incident ID
+
+INC-2025-07-18-001
+
+### 1.3 Date and Time of Incident
+
+* **Start:** 2025-07-18 21:40 UTC
+* **End:** 2025-07-18 23:27 Z
+* **Duration:** 1h 47m
+
+### 1.4 Services/Components Affected
+
+* Auth service
+
+### 1.5 Impact
+
+* **Customer Impact:** roughly 3.5k users could not log in.
+
+## 2. Incident Timeline
+
+| Time (HH:MM CEST) | Event Description | Responsible Party |
+|---|---|---|
+| 23:40 | Alert fired | Monitoring |
+| 23:55 | On-call acknowledged | On-call engineer |
+| 00:30 | Rollback started | On-call engineer |
+| 01:27 | Resolved | Incident commander |
+
+## 3. What Happened? (Narrative)
+
+The deploy changed validation.
+"#;
+        let ids = [
+            "frontmatter-missing",
+            "frontmatter-invalid",
+            "frontmatter-required",
+            "frontmatter-status",
+            "frontmatter-date",
+            "incident-window",
+            "duration-mismatch",
+            "metadata-mismatch",
+            "incident-id",
+            "timeline-missing",
+            "timeline-time",
+            "timeline-order",
+            "timeline-window",
+            "impact-unquantified",
+        ];
+        let crlf = format!("\u{feff}{}", CLEAN.replace('\n', "\r\n"));
+        for text in [CLEAN, crlf.as_str()] {
+            for id in ids {
+                let rule = crate::rules::find(id).expect("registered");
+                let d = crate::rules::test_util::run(rule, text);
+                assert!(d.is_empty(), "{id}: {d:?}");
+            }
+        }
     }
 }
