@@ -411,5 +411,23 @@ The deploy changed validation.
                 assert!(d.is_empty(), "{id}: {d:?}");
             }
         }
+        // Truncated every few characters, the document never makes a rule
+        // panic or point outside the text.
+        let settings = Settings::defaults();
+        for (cut, _) in CLEAN.char_indices().step_by(3) {
+            let text = &CLEAN[..cut];
+            let doc = Document::parse(text, &settings);
+            let today = crate::rules::test_util::today();
+            let ctx = crate::rules::Ctx::new(&doc, &settings, today, "t.md");
+            for id in ids {
+                let mut out = Vec::new();
+                if let Some(check) = crate::rules::find(id).and_then(|r| r.check) {
+                    check(&ctx, &mut out);
+                }
+                for d in out {
+                    assert!(d.span.end <= text.len(), "{id} at {cut}");
+                }
+            }
+        }
     }
 }
