@@ -34,6 +34,16 @@ impl Zone {
     }
 }
 
+impl Zone {
+    /// The local date-time of a UTC instant in this zone.
+    pub fn local(&self, utc: DateTime<Utc>) -> NaiveDateTime {
+        match self {
+            Zone::Fixed(off) => utc.with_timezone(off).naive_local(),
+            Zone::Iana(tz) => utc.with_timezone(tz).naive_local(),
+        }
+    }
+}
+
 fn pick<T: TimeZone>(r: LocalResult<DateTime<T>>) -> Option<DateTime<Utc>> {
     match r {
         LocalResult::Single(d) => Some(d.with_timezone(&Utc)),
@@ -320,7 +330,11 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
         rest = &rest[unit_len..];
         rest = rest.strip_prefix('.').unwrap_or(rest);
     }
-    seen.then(|| Duration::seconds(total.round() as i64))
+    // Out-of-range values (`99999999999999 weeks`) are not durations.
+    if !seen || !total.is_finite() || total.abs() > 1e15 {
+        return None;
+    }
+    Duration::try_seconds(total.round() as i64)
 }
 
 /// Formats a duration for messages: `2h 30m`, `45m`, `1d 3h`.
@@ -438,6 +452,7 @@ mod tests {
         assert_eq!(m("[e.g., 2 hours 30 minutes]"), None);
         assert_eq!(m("a while"), None);
         assert_eq!(m("2 parsecs"), None);
+        assert_eq!(m("99999999999999999999999 weeks"), None);
     }
 
     #[test]

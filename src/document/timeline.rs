@@ -9,6 +9,9 @@ pub struct Timeline {
     /// Index into `Document::sections` of the section holding the table.
     pub section: Option<usize>,
     pub table_span: Span,
+    /// The header cell of the time column (`Time (UTC)` names the zone of
+    /// rows that write none).
+    pub time_header: Cell,
     pub rows: Vec<TimelineRow>,
 }
 
@@ -58,7 +61,12 @@ pub fn extract(doc: &Document) -> Option<Timeline> {
         doc.tables_in(&span)
             .find(|t| columns(&t.header).time.is_some())
     });
+    // Without a Timeline section, any table with time and event columns is
+    // the timeline; with one, only a table inside it is.
     let table = in_section.or_else(|| {
+        if section.is_some() {
+            return None;
+        }
         doc.md.tables.iter().find(|t| {
             let c = columns(&t.header);
             c.time.is_some() && c.event.is_some()
@@ -87,6 +95,52 @@ pub fn extract(doc: &Document) -> Option<Timeline> {
     Some(Timeline {
         section,
         table_span: table.span.clone(),
+        time_header: table
+            .header
+            .cells
+            .get(time_col)
+            .cloned()
+            .unwrap_or_default(),
         rows,
     })
+}
+
+/// The zone named by a time header's trailing parenthetical, as written:
+/// `Time (UTC)` → `UTC`, `Time (HH:MM [Timezone])` → `HH:MM [Timezone]`.
+pub fn header_zone_text(header: &str) -> Option<&str> {
+    let h = header.trim();
+    let inner = h.strip_suffix(')')?;
+    let open = inner.rfind('(')?;
+    let zone = inner.get(open + 1..)?.trim();
+    (!zone.is_empty()).then_some(zone)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Settings;
+
+    #[test]
+    fn header_zone_is_the_trailing_parenthetical() {
+        assert_eq!(header_zone_text("Time (UTC)"), Some("UTC"));
+        assert_eq!(header_zone_text("Time"), None);
+        assert_eq!(
+            header_zone_text("Time (HH:MM [Timezone])"),
+            Some("HH:MM [Timezone]")
+        );
+    }
+
+    #[test]
+    fn timeline_table_is_found_with_header_aliases() {
+        let text = "## 2. Timeline\n\n| Timestamp | Event | Who |\n|---|---|---|\n| 14:05 | Alert | Bot |\n|  |  |  |\n";
+        let doc = Document::parse(text, &Settings::defaults());
+        let t = doc.timeline.expect("timeline");
+        assert_eq!(t.rows.len(), 1);
+        assert_eq!(t.rows[0].time.text, "14:05");
+        assert_eq!(t.time_header.text, "Timestamp");
+        assert_eq!(
+            t.rows[0].party.as_ref().map(|c| c.text.as_str()),
+            Some("Bot")
+        );
+    }
 }

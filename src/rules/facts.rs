@@ -1,10 +1,12 @@
 //! Facts about the incident computed once per document and shared by the
-//! rules that need them: the parsed start, end and review date.
+//! rules that need them: the parsed start, end and review date from the
+//! front matter, and the timeline's rows placed on the time axis.
 
 use crate::config::Settings;
-use crate::document::Document;
-use crate::time::{Stamp, TimeError};
-use chrono::NaiveDate;
+use crate::diagnostic::Span;
+use crate::document::{timeline::header_zone_text, Document};
+use crate::time::{split_date, Stamp, TimeError, Zone, ZoneRules};
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
 
 /// A front-matter time stamp: parsed, or why not.
 #[derive(Debug, Clone)]
@@ -19,7 +21,36 @@ pub struct Incident {
     pub start: Option<Parsed<Stamp>>,
     pub end: Option<Parsed<Stamp>>,
     pub review_date: Option<Parsed<NaiveDate>>,
+    /// One entry per timeline row, in table order.
+    pub timeline: Vec<RowTime>,
 }
+
+/// A timeline row's time cell, placed on the time axis.
+#[derive(Debug, Clone)]
+pub struct RowTime {
+    /// Index into `Timeline::rows`.
+    pub row: usize,
+    /// The time cell.
+    pub span: Span,
+    /// The cell's text (markup stripped).
+    pub text: String,
+    pub value: Result<RowInstant, TimeError>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RowInstant {
+    pub utc: DateTime<Utc>,
+    pub local: NaiveDateTime,
+    /// The cell wrote a full date (`2025-07-18 14:05`).
+    pub has_date: bool,
+    /// The instant is real: the cell has a date, or the incident start gave
+    /// one. Time-only rows of a file without a usable start are placed on a
+    /// stand-in date, good for ordering only.
+    pub anchored: bool,
+}
+
+/// Time-only rows that go backwards by more than this crossed midnight.
+const ROLLOVER: i64 = 12 * 3600;
 
 impl Incident {
     pub fn compute(doc: &Document, settings: &Settings) -> Incident {
@@ -42,11 +73,14 @@ impl Incident {
                 span: v.span,
                 raw: v.text,
             });
-        Incident {
+        let mut incident = Incident {
             start: stamp("incident_start_time"),
             end: stamp("incident_end_time"),
             review_date,
-        }
+            timeline: Vec::new(),
+        };
+        incident.timeline = place_timeline(doc, settings, incident.start_stamp());
+        incident
     }
 
     /// The start instant, when it parsed.
@@ -60,5 +94,340 @@ impl Incident {
 
     pub fn start_stamp(&self) -> Option<&Stamp> {
         self.start.as_ref()?.value.as_ref().ok()
+    }
+
+    pub fn end_stamp(&self) -> Option<&Stamp> {
+        self.end.as_ref()?.value.as_ref().ok()
+    }
+}
+
+/// Places every timeline row on the time axis. A time-only row takes the
+/// date of the row before it (at first, the incident start's date) and
+/// rolls over to the next day when it goes back by more than 12 hours; a
+/// row with a full date sets the date for the rows after it. Rows without
+/// a zone take the header's (`Time (UTC)`), else the incident start's, else
+/// the configured default.
+fn place_timeline(doc: &Document, settings: &Settings, start: Option<&Stamp>) -> Vec<RowTime> {
+    let Some(timeline) = &doc.timeline else {
+        return Vec::new();
+    };
+    let header_zone = header_zone_text(&timeline.time_header.text)
+        .and_then(|z| settings.zones.parse_zone(z).ok());
+    let zone = header_zone
+        .or(start.map(|s| s.zone))
+        .unwrap_or(settings.zones.default);
+    let rules = ZoneRules {
+        default: zone,
+        aliases: settings.zones.aliases.clone(),
+    };
+    // A stand-in date when the start is unknown: only order matters then.
+    let stand_in = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default();
+    // The start's date as seen in the rows' zone (`Time (UTC)` rows of an
+    // incident that started at 01:00 +02:00 are on the day before).
+    let mut date = start.map(|s| zone.local(s.utc).date()).unwrap_or(stand_in);
+    let mut anchored = start.is_some();
+    // The previous instant, for the midnight roll-over; the start counts.
+    let mut prev = start.map(|s| s.utc);
+
+    let mut out = Vec::with_capacity(timeline.rows.len());
+    for (i, row) in timeline.rows.iter().enumerate() {
+        let text = row.time.text.trim();
+        let value = place(text, &rules, zone, &mut date, &mut anchored, &mut prev);
+        out.push(RowTime {
+            row: i,
+            span: row.time.span.clone(),
+            text: text.to_string(),
+            value,
+        });
+    }
+    out
+}
+
+fn place(
+    text: &str,
+    rules: &ZoneRules,
+    zone: Zone,
+    date: &mut NaiveDate,
+    anchored: &mut bool,
+    prev: &mut Option<DateTime<Utc>>,
+) -> Result<RowInstant, TimeError> {
+    if text.is_empty() {
+        return Err(TimeError::Invalid("the time cell is empty".into()));
+    }
+    if split_date(text).is_some() || looks_like_date(text) {
+        let stamp = rules.parse_stamp(text)?;
+        *date = zone.local(stamp.utc).date();
+        *anchored = true;
+        *prev = Some(stamp.utc);
+        return Ok(RowInstant {
+            utc: stamp.utc,
+            local: stamp.local,
+            has_date: true,
+            anchored: true,
+        });
+    }
+    let (time, written) = rules.parse_time_of_day(text).map_err(|e| match e {
+        TimeError::AmbiguousZone(_) => e,
+        TimeError::Invalid(_) => TimeError::Invalid(format!(
+            "`{text}` is not a time like `14:05`, `14:05 UTC` or `2025-07-18 14:05`"
+        )),
+    })?;
+    let zone = written.unwrap_or(zone);
+    let gap = || TimeError::Invalid(format!("`{text}` does not exist in that time zone"));
+    let mut local = date.and_time(time);
+    let mut utc = zone.to_utc(local).ok_or_else(gap)?;
+    if let Some(p) = *prev {
+        if (p - utc).num_seconds() > ROLLOVER {
+            local += Duration::days(1);
+            utc = zone.to_utc(local).ok_or_else(gap)?;
+            *date = local.date();
+        }
+    }
+    *prev = Some(utc);
+    Ok(RowInstant {
+        utc,
+        local,
+        has_date: false,
+        anchored: *anchored,
+    })
+}
+
+/// `YYYY-…` or four digits and a dash: meant as a full date.
+fn looks_like_date(text: &str) -> bool {
+    let b = text.as_bytes();
+    text.starts_with("YYYY")
+        || b.len() >= 5 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-'
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn incident(text: &str) -> Incident {
+        let settings = Settings::defaults();
+        let doc = Document::parse(text, &settings);
+        Incident::compute(&doc, &settings)
+    }
+
+    fn doc_with_rows(start: &str, header: &str, rows: &[&str]) -> String {
+        let mut s = format!(
+            "---\nincident_start_time: {start}\n---\n## Timeline\n\n| {header} | Event |\n|---|---|\n"
+        );
+        for r in rows {
+            s.push_str(&format!("| {r} | something |\n"));
+        }
+        s
+    }
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        ZoneRules::default().parse_stamp(s).unwrap().utc
+    }
+
+    #[test]
+    fn time_only_rows_take_the_start_date_and_zone() {
+        let i = incident(&doc_with_rows(
+            "2025-07-18 14:00 +02:00",
+            "Time",
+            &["14:05", "15:00 UTC"],
+        ));
+        let t: Vec<_> = i
+            .timeline
+            .iter()
+            .map(|r| r.value.as_ref().unwrap().utc)
+            .collect();
+        assert_eq!(t, vec![utc("2025-07-18 12:05"), utc("2025-07-18 15:00")]);
+    }
+
+    #[test]
+    fn rows_roll_over_midnight_when_going_back_more_than_twelve_hours() {
+        let i = incident(&doc_with_rows(
+            "2025-07-18 23:40 UTC",
+            "Time",
+            &["23:50", "00:10", "00:05"],
+        ));
+        let t: Vec<_> = i
+            .timeline
+            .iter()
+            .map(|r| r.value.as_ref().unwrap().utc)
+            .collect();
+        assert_eq!(t[1], utc("2025-07-19 00:10"));
+        // Going back five minutes is not a roll-over.
+        assert_eq!(t[2], utc("2025-07-19 00:05"));
+    }
+
+    #[test]
+    fn a_full_date_row_sets_the_date_for_later_rows() {
+        let i = incident(&doc_with_rows(
+            "2025-07-18 10:00 UTC",
+            "Time",
+            &["10:05", "2025-07-20 09:00", "09:30"],
+        ));
+        let last = i.timeline[2].value.as_ref().unwrap();
+        assert_eq!(last.utc, utc("2025-07-20 09:30"));
+        assert!(last.anchored && !last.has_date);
+    }
+
+    #[test]
+    fn header_zone_applies_to_rows_without_one() {
+        let i = incident(&doc_with_rows(
+            "2025-07-18 10:00 UTC",
+            "Time (+02:00)",
+            &["12:05"],
+        ));
+        assert_eq!(
+            i.timeline[0].value.as_ref().unwrap().utc,
+            utc("2025-07-18 10:05")
+        );
+    }
+
+    #[test]
+    fn start_date_is_read_in_the_rows_zone() {
+        // 01:00 +02:00 on the 19th is 23:00 UTC on the 18th.
+        let i = incident(&doc_with_rows(
+            "2025-07-19 01:00 +02:00",
+            "Time (UTC)",
+            &["23:05", "00:10"],
+        ));
+        let t: Vec<_> = i
+            .timeline
+            .iter()
+            .map(|r| r.value.as_ref().unwrap().utc)
+            .collect();
+        assert_eq!(t, vec![utc("2025-07-18 23:05"), utc("2025-07-19 00:10")]);
+    }
+
+    #[test]
+    fn without_a_start_time_only_rows_are_not_anchored() {
+        let text = "## Timeline\n\n| Time | Event |\n|---|---|\n| 10:00 | x |\n";
+        let i = incident(text);
+        assert!(!i.timeline[0].value.as_ref().unwrap().anchored);
+    }
+
+    #[test]
+    fn ambiguous_start_is_not_used() {
+        let i = incident(&doc_with_rows("2025-07-18 10:00 IST", "Time", &["10:05"]));
+        assert!(i.start_utc().is_none());
+        assert!(!i.timeline[0].value.as_ref().unwrap().anchored);
+    }
+
+    #[test]
+    fn template_and_garbage_cells_are_errors() {
+        let i = incident(&doc_with_rows(
+            "2025-07-18 10:00 UTC",
+            "Time",
+            &["HH:MM", "YYYY-MM-DD HH:MM", "soon", "10:00 PST"],
+        ));
+        assert!(i.timeline.iter().all(|r| r.value.is_err()));
+        assert_eq!(
+            i.timeline[3].value,
+            Err(TimeError::AmbiguousZone("PST".into()))
+        );
+    }
+
+    /// A complete post-mortem written independently of the unit tests: none
+    /// of the metadata and timeline rules may fire on it, in LF, or in CRLF
+    /// with a BOM.
+    #[test]
+    fn a_complete_post_mortem_passes_every_metadata_and_timeline_rule() {
+        const CLEAN: &str = r#"---
+title: "Post-Mortem / Incident Review - Login outage"
+status: Finalized
+date: 2025-07-21
+incident_start_time: 2025-07-18T23:40:00+02:00
+incident_end_time: 2025-07-19 01:27 Europe/Berlin
+incident_duration: 1 hour 47 minutes
+author: Priya Raman
+reviewers:
+  - Bob White
+  - Carol King
+version: 1.1
+incident_id: INC-2025-07-18-001
+severity: SEV2
+services: [auth, gateway]
+---
+
+# 🔍 Post-Mortem / Incident Review: Login outage
+
+This document details the analysis of Incident ID: INC-2025-07-18-001.
+
+## 1. Incident Summary
+
+### 1.1 Incident Title
+
+Login outage after auth deploy
+
+### 1.2 Incident ID
+
+INC-2025-07-18-001
+
+### 1.3 Date and Time of Incident
+
+* **Start:** 2025-07-18 21:40 UTC
+* **End:** 2025-07-18 23:27 Z
+* **Duration:** 1h 47m
+
+### 1.4 Services/Components Affected
+
+* Auth service
+
+### 1.5 Impact
+
+* **Customer Impact:** roughly 3.5k users could not log in.
+
+## 2. Incident Timeline
+
+| Time (HH:MM CEST) | Event Description | Responsible Party |
+|---|---|---|
+| 23:40 | Alert fired | Monitoring |
+| 23:55 | On-call acknowledged | On-call engineer |
+| 00:30 | Rollback started | On-call engineer |
+| 01:27 | Resolved | Incident commander |
+
+## 3. What Happened? (Narrative)
+
+The deploy changed validation.
+"#;
+        let ids = [
+            "frontmatter-missing",
+            "frontmatter-invalid",
+            "frontmatter-required",
+            "frontmatter-status",
+            "frontmatter-date",
+            "incident-window",
+            "duration-mismatch",
+            "metadata-mismatch",
+            "incident-id",
+            "timeline-missing",
+            "timeline-time",
+            "timeline-order",
+            "timeline-window",
+            "impact-unquantified",
+        ];
+        let crlf = format!("\u{feff}{}", CLEAN.replace('\n', "\r\n"));
+        for text in [CLEAN, crlf.as_str()] {
+            for id in ids {
+                let rule = crate::rules::find(id).expect("registered");
+                let d = crate::rules::test_util::run(rule, text);
+                assert!(d.is_empty(), "{id}: {d:?}");
+            }
+        }
+        // Truncated every few characters, the document never makes a rule
+        // panic or point outside the text.
+        let settings = Settings::defaults();
+        for (cut, _) in CLEAN.char_indices().step_by(3) {
+            let text = &CLEAN[..cut];
+            let doc = Document::parse(text, &settings);
+            let today = crate::rules::test_util::today();
+            let ctx = crate::rules::Ctx::new(&doc, &settings, today, "t.md");
+            for id in ids {
+                let mut out = Vec::new();
+                if let Some(check) = crate::rules::find(id).and_then(|r| r.check) {
+                    check(&ctx, &mut out);
+                }
+                for d in out {
+                    assert!(d.span.end <= text.len(), "{id} at {cut}");
+                }
+            }
+        }
     }
 }

@@ -1,17 +1,36 @@
+use super::placeholders::is_placeholder_value;
 use super::prelude::*;
+use regex::Regex;
+use std::sync::LazyLock;
 
 declare_rule! {
     /// ## What it does
-    /// TODO
+    /// Looks for the incident ID in the front matter's `incident_id`, then in
+    /// the "Incident ID" sub-section (1.2: the first token of its first
+    /// line), then in an `Incident ID: …` phrase in the body. Reports when
+    /// there is none (a placeholder does not count) and, when
+    /// `incident_id_pattern` is configured, every ID that does not match it.
+    /// A missing ID points at the 1.2 heading when there is one, else at the
+    /// opening `---` line, else at the first line of the body.
     ///
     /// ## Why is this bad?
-    /// TODO
+    /// The ID links the review to the incident ticket, and it is the key the
+    /// issue sync uses for the action items; without it the file path is used
+    /// and renaming the file duplicates every issue.
     ///
     /// ## Example
-    /// TODO
+    /// ```markdown
+    /// ### 1.2 Incident ID
+    ///
+    /// [Unique identifier for the incident, e.g., from your incident management system.]
+    /// ```
     ///
     /// ## Use instead
-    /// TODO
+    /// ```markdown
+    /// ### 1.2 Incident ID
+    ///
+    /// INC-2025-07-18-001
+    /// ```
     RULE {
         id: "incident-id",
         default: Warning,
@@ -22,4 +41,229 @@ declare_rule! {
     }
 }
 
-fn check(_ctx: &Ctx<'_>, _out: &mut Vec<Diagnostic>) {}
+/// `Incident ID: INC-123` in prose: the token must contain a digit.
+static PROSE_ID: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\bincident[ \t]+id\b[ \t]*[:#-]?[ \t*_`]*([A-Za-z0-9][A-Za-z0-9_./#-]*[0-9][A-Za-z0-9_./#-]*)")
+        .expect("static regex")
+});
+
+/// A link as the whole token: `[INC-1](https://…)`.
+static LINK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\[([^\]]+)\]\([^)]*\)").expect("static regex"));
+
+/// An ordered-list marker: `1. `, `2) `.
+static ORDERED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[0-9]{1,9}[.)][ \t]+").expect("static regex"));
+
+struct Found {
+    id: String,
+    span: Span,
+}
+
+fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    let doc = ctx.doc;
+    let mut ids = Vec::new();
+    if let Some(v) = doc.fm_value("incident_id") {
+        let text = v.text.trim();
+        let raw = if v.raw.is_empty() {
+            text
+        } else {
+            v.raw.as_str()
+        };
+        if !text.is_empty() && !is_placeholder_value(raw) && !raw.starts_with('[') {
+            ids.push(Found {
+                id: text.to_string(),
+                span: v.span,
+            });
+        }
+    }
+    let section = doc.subsection(&["incident id", "incident identifier", "incident number"]);
+    if let Some((_, span)) = &section {
+        ids.extend(first_token(doc.text, span));
+    }
+    if ids.is_empty() {
+        ids.extend(in_prose(doc));
+    }
+    if ids.is_empty() {
+        let span = match (&section, doc.fm()) {
+            (Some((h, _)), _) => h.span.clone(),
+            (None, Some(fm)) => fm.open_span.clone(),
+            (None, None) => doc.body_first_line(),
+        };
+        out.push(
+            Diagnostic::new(
+                RULE.id,
+                span,
+                "No incident ID in the front matter or section 1.2",
+            )
+            .with_suggestion(
+                "add `incident_id: INC-2025-07-18-001` to the front matter, or write the ID \
+                     on the first line of the \"Incident ID\" sub-section",
+            ),
+        );
+        return;
+    }
+    let Some(pattern) = &ctx.settings.incident_id_pattern else {
+        return;
+    };
+    for f in ids {
+        if !pattern.is_match(&f.id) {
+            out.push(
+                Diagnostic::new(
+                    RULE.id,
+                    f.span,
+                    format!(
+                        "Incident ID `{}` does not match `incident_id_pattern` `{}`",
+                        f.id,
+                        pattern.as_str()
+                    ),
+                )
+                .with_suggestion(format!(
+                    "write the ID as your incident system issues it (pattern `{}`)",
+                    pattern.as_str()
+                )),
+            );
+        }
+    }
+}
+
+/// The first token of the first line of text in a sub-section body.
+fn first_token(text: &str, span: &Span) -> Option<Found> {
+    let body = text.get(span.clone())?;
+    let mut offset = span.start;
+    for line in body.split_inclusive('\n') {
+        let line_start = offset;
+        offset += line.len();
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with("<!--") {
+            continue;
+        }
+        // List markers and emphasis before the ID.
+        let lead = line.len()
+            - line
+                .trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '+' | '>'))
+                .trim_start_matches("* ")
+                .trim_start_matches(['*', '_', '`', ' ', '\t'])
+                .len();
+        let mut rest = line.get(lead..)?;
+        let mut lead = lead;
+        if let Some(m) = ORDERED.find(rest) {
+            lead += m.end();
+            rest = &rest[m.end()..];
+        }
+        let (token, token_off) = match LINK.captures(rest) {
+            Some(c) => {
+                let m = c.get(1)?;
+                (m.as_str(), m.start())
+            }
+            None => {
+                let mut tokens = rest.split_whitespace();
+                let mut token = tokens.next()?;
+                // "ID: INC-1" — a label is not the ID.
+                if token.ends_with(':') && !token.chars().any(|c| c.is_ascii_digit()) {
+                    token = tokens.next().unwrap_or("");
+                }
+                let off = rest.find(token).unwrap_or(0);
+                (token, off)
+            }
+        };
+        let id = token
+            .trim_matches(|c: char| matches!(c, '*' | '_' | '`'))
+            .trim_end_matches(['.', ',', ';', ':']);
+        if id.is_empty() || id.starts_with('[') || is_placeholder_value(trimmed) {
+            return None;
+        }
+        let inner = token.find(id).unwrap_or(0);
+        let start = line_start + lead + token_off + inner;
+        return Some(Found {
+            id: id.to_string(),
+            span: start..start + id.len(),
+        });
+    }
+    None
+}
+
+/// `Incident ID: INC-…` anywhere in the body's prose.
+fn in_prose(doc: &Document<'_>) -> Option<Found> {
+    let body = doc.text.get(doc.body_start..)?;
+    let c = PROSE_ID.captures(body)?;
+    let m = c.get(1)?;
+    let id = m.as_str().trim_end_matches(['.', ',']);
+    let start = doc.body_start + m.start();
+    Some(Found {
+        id: id.to_string(),
+        span: start..start + id.len(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Config, Settings};
+    use crate::rules::test_util::{flagged, lines, run, run_with};
+
+    const TEMPLATE_12: &str = "---\ntitle: t\n---\n# T\n\n## 1. Incident Summary\n\n### 1.2 Incident ID\n\n[Unique identifier for the incident, e.g., from your incident management system.]\n\n### 1.3 Date\n\nINC-9 is not here\n";
+
+    fn with_pattern() -> Settings {
+        let c = Config {
+            incident_id_pattern: Some(r"^INC-\d{4}-\d{2}-\d{2}-\d{3}$".into()),
+            ..Config::default()
+        };
+        Settings::resolve(c, None).unwrap()
+    }
+
+    #[test]
+    fn placeholder_in_1_2_is_missing_and_points_at_the_heading() {
+        let d = run(&RULE, TEMPLATE_12);
+        assert_eq!(flagged(TEMPLATE_12, &d), vec!["### 1.2 Incident ID"]);
+    }
+
+    #[test]
+    fn id_on_the_first_line_of_1_2_is_found() {
+        for line in [
+            "INC-2025-07-18-001",
+            "**INC-2025-07-18-001**",
+            "- `INC-2025-07-18-001` (PagerDuty)",
+            "[INC-2025-07-18-001](https://x.y/1)",
+        ] {
+            let text = TEMPLATE_12.replace(
+                "[Unique identifier for the incident, e.g., from your incident management system.]",
+                line,
+            );
+            let d = run_with(&RULE, &text, &with_pattern());
+            assert!(d.is_empty(), "{line}: {d:?}");
+        }
+    }
+
+    #[test]
+    fn front_matter_incident_id_counts() {
+        let text = "---\nincident_id: INC-2025-07-18-001\n---\n# T\n";
+        assert!(run_with(&RULE, text, &with_pattern()).is_empty());
+    }
+
+    #[test]
+    fn missing_everywhere_points_at_the_opening_line() {
+        let text = "---\ntitle: t\nincident_id: [Incident ID]\n---\n# T\n\nNo id here.\n";
+        let d = run(&RULE, text);
+        assert_eq!(lines(text, &d), vec![1]);
+        let bare = "# T\n\nNothing.\n";
+        assert_eq!(lines(bare, &run(&RULE, bare)), vec![1]);
+    }
+
+    #[test]
+    fn incident_id_phrase_in_the_intro_counts() {
+        let text = "---\ntitle: t\n---\n# T\n\nThis reviews Incident ID: INC-2025-07-18-001, which occurred.\n";
+        assert!(run_with(&RULE, text, &with_pattern()).is_empty());
+        let template = "---\ntitle: t\n---\nAnalysis of Incident ID: [Incident ID, e.g., INC-2025-07-18-001].\n";
+        assert_eq!(run(&RULE, template).len(), 1);
+    }
+
+    #[test]
+    fn ids_not_matching_the_configured_pattern_are_reported() {
+        let text = "---\nincident_id: INC-42\n---\n# T\n";
+        let d = run_with(&RULE, text, &with_pattern());
+        assert_eq!(flagged(text, &d), vec!["INC-42"]);
+        // Without a pattern any ID is fine.
+        assert!(run(&RULE, text).is_empty());
+    }
+}
