@@ -72,7 +72,7 @@ pub fn explain(id: &str) -> miette::Result<i32> {
             if !r.options.is_empty() {
                 println!("Options: {}", r.options.join(", "));
             }
-            println!("\n{}", r.docs.trim_end());
+            println!("\n{}", r.documentation());
             Ok(EXIT_OK)
         }
         None => {

@@ -71,6 +71,19 @@ pub struct Rule {
     pub check: Option<CheckFn>,
 }
 
+impl Rule {
+    /// The documentation as Markdown: the doc comment's lines without the
+    /// one blank that `///` leaves in front of each.
+    pub fn documentation(&self) -> String {
+        let mut out = String::with_capacity(self.docs.len());
+        for line in self.docs.lines() {
+            out.push_str(line.strip_prefix(' ').unwrap_or(line));
+            out.push('\n');
+        }
+        out.trim_end().to_string()
+    }
+}
+
 impl std::fmt::Debug for Rule {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Rule").field("id", &self.id).finish()
@@ -276,7 +289,11 @@ mod tests {
                 "## Example",
                 "## Use instead",
             ] {
-                assert!(r.docs.contains(heading), "{} docs lack `{heading}`", r.id);
+                assert!(
+                    r.documentation().lines().any(|l| l == heading),
+                    "{} docs lack `{heading}`",
+                    r.id
+                );
             }
             assert!(!r.summary.is_empty());
         }
