@@ -1655,9 +1655,12 @@ fn github_format_escapes_messages_and_notes_annotation_limits() {
         .map(|i| format!("Load was {i}% higher.\n\n"))
         .collect();
     write(dir.path(), "a.md", format!("---\ntitle: x\n---\n\n{body}"));
-    let out = check(dir.path(), &["--format", "github", "--quiet", "a.md"])
-        .output()
-        .expect("runs");
+    let out = check(
+        dir.path(),
+        &["--format", "github", "--quiet", "--select", "pct", "a.md"],
+    )
+    .output()
+    .expect("runs");
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(stdout.starts_with(
         "::notice file=a.md,line=5,endLine=5,col=10,endColumn=12,title=pmlint(pct)::100%25 sure: '0%25'\n"
