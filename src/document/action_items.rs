@@ -323,6 +323,10 @@ fn list_item(text: &str, item: &ListItem) -> ActionItem {
         };
         desc_end = desc_end.min(whole.start());
         let value = value.as_str().trim();
+        // The value follows its key in the source too.
+        if let Some(k) = loc.find(key.as_str(), field_cursor) {
+            field_cursor = k.end - src_span.start;
+        }
         match key.as_str().to_ascii_lowercase().as_str() {
             "owner" | "owners" | "assignee" | "assignees" | "assigned to" => {
                 put(&mut owner, value, &mut field_cursor)
@@ -380,6 +384,41 @@ fn list_item(text: &str, item: &ListItem) -> ActionItem {
         checked: item.task,
         id_cell: None,
     }
+}
+
+/// A value that stands for "not decided yet": `TBD`, `TODO`, `?`, `-`,
+/// `N/A`, `none`, bracketed or angle-bracketed template text.
+pub fn is_unset_value(raw: &str) -> bool {
+    let t = raw.trim();
+    if (t.starts_with('[') && t.ends_with(']')) || (t.starts_with('<') && t.ends_with('>')) {
+        return true;
+    }
+    let lower = t.to_lowercase();
+    let lower = lower.trim_matches(|c: char| c == '.' || c == '*' || c == '_');
+    matches!(
+        lower,
+        "" | "tbd" | "tbc" | "todo" | "to do" | "?" | "??" | "???" | "-" | "--" | "—" | "–"
+            | "n/a" | "na" | "none" | "nobody" | "unassigned" | "unknown" | "tba" | "xxx"
+            | "owner" | "name" | "someone"
+    )
+}
+
+/// A status as compared: lower case, blanks collapsed, typographic
+/// apostrophes straightened, leading/trailing emoji and symbols dropped
+/// (`✅ Done` → `done`).
+pub fn normalize_status(raw: &str) -> String {
+    let t = raw
+        .trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
+        .replace(['’', '‘'], "'");
+    t.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// Whether a status means the item is finished (Done or Won't Do).
+pub fn is_finished(item: &ActionItem) -> bool {
+    if let Some(s) = item.status.as_ref().filter(|f| !f.is_blank()) {
+        return matches!(normalize_status(&s.text).as_str(), "done" | "won't do" | "wont do");
+    }
+    item.checked == Some(true)
 }
 
 #[cfg(test)]
