@@ -131,9 +131,19 @@ pub fn columns(table: &Table) -> ActionColumns {
             }
             "owner" | "owners" | "owner s" | "assignee" | "assignees" | "assigned to"
             | "responsible" | "responsible party" | "dri" | "who" => &mut c.owner,
-            "target date" | "due" | "due date" | "due by" | "deadline" | "target" | "eta"
-            | "by when" | "when" | "target completion date" | "completion date"
-            | "target completion" | "date" => &mut c.due,
+            "target date"
+            | "due"
+            | "due date"
+            | "due by"
+            | "deadline"
+            | "target"
+            | "eta"
+            | "by when"
+            | "when"
+            | "target completion date"
+            | "completion date"
+            | "target completion"
+            | "date" => &mut c.due,
             "status" | "state" | "progress" => &mut c.status,
             _ => continue,
         };
@@ -236,10 +246,8 @@ fn list_items(doc: &Document, span: &Span, out: &mut Vec<ActionItem>) {
 }
 
 static TASK_ID: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^\s*\[?([A-Za-z][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*-?[0-9]+)\]?(?:\s*[:—–]|\s+-)\s*",
-    )
-    .expect("valid regex")
+    Regex::new(r"^\s*\[?([A-Za-z][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*-?[0-9]+)\]?(?:\s*[:—–]|\s+-)\s*")
+        .expect("valid regex")
 });
 static TASK_FIELD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -397,9 +405,28 @@ pub fn is_unset_value(raw: &str) -> bool {
     let lower = lower.trim_matches(|c: char| c == '.' || c == '*' || c == '_');
     matches!(
         lower,
-        "" | "tbd" | "tbc" | "todo" | "to do" | "?" | "??" | "???" | "-" | "--" | "—" | "–"
-            | "n/a" | "na" | "none" | "nobody" | "unassigned" | "unknown" | "tba" | "xxx"
-            | "owner" | "name" | "someone"
+        "" | "tbd"
+            | "tbc"
+            | "todo"
+            | "to do"
+            | "?"
+            | "??"
+            | "???"
+            | "-"
+            | "--"
+            | "—"
+            | "–"
+            | "n/a"
+            | "na"
+            | "none"
+            | "nobody"
+            | "unassigned"
+            | "unknown"
+            | "tba"
+            | "xxx"
+            | "owner"
+            | "name"
+            | "someone"
     )
 }
 
@@ -410,13 +437,19 @@ pub fn normalize_status(raw: &str) -> String {
     let t = raw
         .trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
         .replace(['’', '‘'], "'");
-    t.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    t.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 /// Whether a status means the item is finished (Done or Won't Do).
 pub fn is_finished(item: &ActionItem) -> bool {
     if let Some(s) = item.status.as_ref().filter(|f| !f.is_blank()) {
-        return matches!(normalize_status(&s.text).as_str(), "done" | "won't do" | "wont do");
+        return matches!(
+            normalize_status(&s.text).as_str(),
+            "done" | "won't do" | "wont do"
+        );
     }
     item.checked == Some(true)
 }
@@ -460,7 +493,10 @@ mod tests {
         assert_eq!(it[0].owner.as_ref().unwrap().text, "@bob");
         assert_eq!(it[0].id.as_ref().unwrap().text, "OPS-12");
         assert_eq!(it[0].status.as_ref().unwrap().text, "Done");
-        assert_eq!(it[0].description.as_ref().unwrap().text, "Add a test for it");
+        assert_eq!(
+            it[0].description.as_ref().unwrap().text,
+            "Add a test for it"
+        );
     }
 
     #[test]

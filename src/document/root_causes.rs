@@ -76,7 +76,10 @@ pub fn extract(doc: &Document) -> Vec<RootCause> {
             .map(|(_, it)| why_text(it))
             .collect();
         // Why bullets written as siblings after it, up to the next label.
-        for (_, sib) in items[k + 1..].iter().filter(|(_, s)| s.parent == item.parent) {
+        for (_, sib) in items[k + 1..]
+            .iter()
+            .filter(|(_, s)| s.parent == item.parent)
+        {
             if !is_why(sib) {
                 break;
             }
@@ -151,7 +154,11 @@ pub fn contributing_spans(doc: &Document) -> Vec<Span> {
     let body = doc.sections[si].body.clone();
     let mut spans: Vec<Span> = doc
         .items_in(&body)
-        .filter(|(_, it)| it.label.as_ref().is_some_and(|(l, _)| is_contributing_label(l)))
+        .filter(|(_, it)| {
+            it.label
+                .as_ref()
+                .is_some_and(|(l, _)| is_contributing_label(l))
+        })
         .map(|(_, it)| it.span.clone())
         .collect();
     let subs: Vec<_> = doc

@@ -102,7 +102,9 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         } else if let Some(date) = parse_date(value) {
             if let Some(start) = start.filter(|s| date < *s) {
                 out.push(diag(
-                    format!("Target date {value} of {name} is before the incident started ({start})"),
+                    format!(
+                        "Target date {value} of {name} is before the incident started ({start})"
+                    ),
                     "set a date after the incident; check the year".into(),
                 ));
             }
@@ -122,7 +124,13 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
 /// An unambiguous date in another format, rewritten as `YYYY-MM-DD`.
 fn reformat(value: &str) -> Option<String> {
     const FORMATS: &[&str] = &[
-        "%Y/%m/%d", "%Y.%m.%d", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%B %d %Y",
+        "%Y/%m/%d",
+        "%Y.%m.%d",
+        "%B %d, %Y",
+        "%b %d, %Y",
+        "%d %B %Y",
+        "%d %b %Y",
+        "%B %d %Y",
         "%b %d %Y",
     ];
     FORMATS
@@ -137,7 +145,8 @@ mod tests {
     use crate::rules::test_util::{flagged, lines, run};
 
     const FM: &str = "---\ntitle: t\nincident_start_time: 2025-07-18 10:00 UTC\n---\n";
-    const HEAD: &str = "## Action Items\n\n| ID | Description | Owner | Target Date |\n|---|---|---|---|\n";
+    const HEAD: &str =
+        "## Action Items\n\n| ID | Description | Owner | Target Date |\n|---|---|---|---|\n";
 
     #[test]
     fn impossible_day_is_a_due_date_error() {

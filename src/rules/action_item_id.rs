@@ -52,7 +52,11 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         let id = match &item.id {
             Some(f) if !is_unset_value(&f.text) => f,
             Some(f) => {
-                let span = if f.span.is_empty() { item.anchor.clone() } else { f.span.clone() };
+                let span = if f.span.is_empty() {
+                    item.anchor.clone()
+                } else {
+                    f.span.clone()
+                };
                 out.push(missing(item.name(), span, Some(&f.text)));
                 continue;
             }
@@ -141,7 +145,9 @@ mod tests {
 
     #[test]
     fn duplicate_id_is_reported_at_second_occurrence_naming_the_first_line() {
-        let text = format!("{HEAD}| PM-AI-001 | Add a test | @a |\n| **PM-AI-001** | Write runbook | @b |\n");
+        let text = format!(
+            "{HEAD}| PM-AI-001 | Add a test | @a |\n| **PM-AI-001** | Write runbook | @b |\n"
+        );
         let d = run(&RULE, &text);
         assert_eq!(flagged(&text, &d), ["**PM-AI-001**"]);
         assert_eq!(lines(&text, &d), [6]);
@@ -188,7 +194,8 @@ mod tests {
     fn configured_pattern_must_match_the_whole_id() {
         let mut c = Config::default();
         let yaml = "id_pattern: 'PM-AI-\\d{3}'";
-        c.rules.insert("action-item-id".into(), serde_yaml::from_str(yaml).unwrap());
+        c.rules
+            .insert("action-item-id".into(), serde_yaml::from_str(yaml).unwrap());
         let s = Settings::resolve(c, None).unwrap();
         let text = format!("{HEAD}| PM-AI-0001 | Add a test | @a |\n| PM-AI-002 | Add b | @a |\n");
         let d = run_with(&RULE, &text, &s);

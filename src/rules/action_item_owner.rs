@@ -115,7 +115,9 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                             pattern.as_str()
                         ),
                     )
-                    .with_suggestion("write the owner as the pattern expects, e.g. a GitHub handle `@alice`"),
+                    .with_suggestion(
+                        "write the owner as the pattern expects, e.g. a GitHub handle `@alice`",
+                    ),
                 );
             }
         }
@@ -140,7 +142,10 @@ mod tests {
     fn with_pattern() -> Settings {
         let mut c = Config::default();
         let yaml = "owner_pattern: '^@[A-Za-z0-9-]+(/[A-Za-z0-9._-]+)?$'";
-        c.rules.insert("action-item-owner".into(), serde_yaml::from_str(yaml).unwrap());
+        c.rules.insert(
+            "action-item-owner".into(),
+            serde_yaml::from_str(yaml).unwrap(),
+        );
         Settings::resolve(c, None).unwrap()
     }
 
@@ -162,7 +167,8 @@ mod tests {
 
     #[test]
     fn real_owners_pass_without_a_pattern() {
-        let text = format!("{HEAD}| PM-AI-1 | Add a | Priya Raman |\n| PM-AI-2 | Add b | @sre-team |\n");
+        let text =
+            format!("{HEAD}| PM-AI-1 | Add a | Priya Raman |\n| PM-AI-2 | Add b | @sre-team |\n");
         assert!(run(&RULE, &text).is_empty());
     }
 

@@ -68,8 +68,12 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     }
                 }
                 out.push(
-                    Diagnostic::new(RULE.id, item.anchor.clone(), format!("{name} has no status"))
-                        .with_suggestion(format!("set one of: {list}")),
+                    Diagnostic::new(
+                        RULE.id,
+                        item.anchor.clone(),
+                        format!("{name} has no status"),
+                    )
+                    .with_suggestion(format!("set one of: {list}")),
                 );
                 continue;
             }
@@ -102,7 +106,8 @@ mod tests {
     use super::*;
     use crate::rules::test_util::{flagged, run};
 
-    const HEAD: &str = "## Action Items\n\n| ID | Description | Owner | Status |\n|---|---|---|---|\n";
+    const HEAD: &str =
+        "## Action Items\n\n| ID | Description | Owner | Status |\n|---|---|---|---|\n";
 
     #[test]
     fn unknown_status_is_reported_with_the_list() {

@@ -113,8 +113,12 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         let text = desc.text.trim();
         if text.is_empty() {
             out.push(
-                Diagnostic::new(RULE.id, item.anchor.clone(), format!("{name} has no description"))
-                    .with_suggestion("say what will be done and how you will know it is done"),
+                Diagnostic::new(
+                    RULE.id,
+                    item.anchor.clone(),
+                    format!("{name} has no description"),
+                )
+                .with_suggestion("say what will be done and how you will know it is done"),
             );
             continue;
         }

@@ -75,7 +75,10 @@ mod tests {
         let d = run(&RULE, text);
         assert_eq!(flagged(text, &d), ["**Root Cause 2:**"]);
         assert_eq!(lines(text, &d), [6]);
-        assert_eq!(d[0].message, "Root Cause 2 has 1 \"Why\" level; at least 2 expected");
+        assert_eq!(
+            d[0].message,
+            "Root Cause 2 has 1 \"Why\" level; at least 2 expected"
+        );
     }
 
     #[test]

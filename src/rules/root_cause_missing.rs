@@ -60,7 +60,10 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     excluded.sort_by_key(|s| s.start);
     let mut at = section.body.start;
     let mut prose = false;
-    for ex in excluded.iter().chain(std::iter::once(&(section.body.end..section.body.end))) {
+    for ex in excluded
+        .iter()
+        .chain(std::iter::once(&(section.body.end..section.body.end)))
+    {
         if ex.start > at && has_sentence(ctx, &(at..ex.start.min(section.body.end))) {
             prose = true;
             break;
@@ -77,7 +80,9 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             heading.span.clone(),
             format!("\"{}\" names no root cause", heading.text),
         )
-        .with_suggestion("add `* **Root Cause 1:** …` with the systemic cause, and `*Why:*` bullets beneath it"),
+        .with_suggestion(
+            "add `* **Root Cause 1:** …` with the systemic cause, and `*Why:*` bullets beneath it",
+        ),
     );
 }
 
@@ -98,7 +103,8 @@ mod tests {
 
     #[test]
     fn contributing_factors_are_not_a_root_cause() {
-        let text = "## Root Causes\n\n* **Contributing Factors:** the alert threshold was too high.\n";
+        let text =
+            "## Root Causes\n\n* **Contributing Factors:** the alert threshold was too high.\n";
         assert_eq!(run(&RULE, text).len(), 1);
     }
 
@@ -110,7 +116,8 @@ mod tests {
 
     #[test]
     fn unlabelled_prose_names_a_root_cause() {
-        let text = "## Root Cause Analysis\n\nA zero TTL in the cache config made every request miss.\n";
+        let text =
+            "## Root Cause Analysis\n\nA zero TTL in the cache config made every request miss.\n";
         assert!(run(&RULE, text).is_empty());
     }
 
