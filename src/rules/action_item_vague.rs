@@ -144,10 +144,13 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     .to_lowercase()
                     .find(&phrase.to_lowercase())
                     .unwrap_or(0);
-                let span = if phrase.is_empty() || offset + phrase.len() > source.len() {
-                    desc.span.clone()
-                } else {
-                    desc.span.start + offset..desc.span.start + offset + phrase.len()
+                // Lower-casing can change byte lengths outside ASCII: keep
+                // the phrase's span only when it lands on the same text.
+                let span = match source.get(offset..offset + phrase.len()) {
+                    Some(s) if !phrase.is_empty() && s.eq_ignore_ascii_case(phrase) => {
+                        desc.span.start + offset..desc.span.start + offset + phrase.len()
+                    }
+                    _ => desc.span.clone(),
                 };
                 out.push(
                     Diagnostic::new(
@@ -213,6 +216,13 @@ mod tests {
         // "Monitoring" is not the verb "monitor" in "Monitorless".
         let text = format!("{HEAD}| PM-AI-1 | Reviewer rotation gets a second approver | @a |\n");
         assert!(run(&RULE, &text).is_empty());
+    }
+
+    #[test]
+    fn non_ascii_descriptions_never_split_a_character() {
+        let text = format!("{HEAD}| PM-AI-1 | İİİ **Improve** things for Zoë | @a |\n| PM-AI-2 | Improve İstanbul routing for all users | @a |\n");
+        let d = run(&RULE, &text);
+        assert_eq!(flagged(&text, &d), ["Improve"]);
     }
 
     #[test]
