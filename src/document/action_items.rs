@@ -215,7 +215,7 @@ pub fn extract(doc: &Document) -> Vec<ActionItem> {
 /// The action items written as list items in the section.
 fn list_items(doc: &Document, span: &Span, out: &mut Vec<ActionItem>) {
     // md.items index → index into `out` of the action item it became.
-    let mut made: Vec<(usize, usize)> = Vec::new();
+    let mut made: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
     for (index, item) in doc.items_in(span) {
         if item.quoted {
             continue;
@@ -225,9 +225,7 @@ fn list_items(doc: &Document, span: &Span, out: &mut Vec<ActionItem>) {
             || parsed.id.is_some()
             || (parsed.owner.is_some() || parsed.due.is_some() || parsed.status.is_some())
                 && parsed.description.as_ref().is_some_and(|d| !d.is_blank());
-        let parent = item
-            .parent
-            .and_then(|p| made.iter().find(|(m, _)| *m == p).map(|(_, o)| *o));
+        let parent = item.parent.and_then(|p| made.get(&p).copied());
         if let Some(parent) = parent {
             // `  - owner: @alice` under an item adds to it.
             if item.task.is_none() && parsed.id.is_none() {
@@ -240,7 +238,7 @@ fn list_items(doc: &Document, span: &Span, out: &mut Vec<ActionItem>) {
         }
         if is_item {
             out.push(parsed);
-            made.push((index, out.len() - 1));
+            made.insert(index, out.len() - 1);
         }
     }
 }

@@ -70,8 +70,10 @@ pub fn extract(doc: &Document) -> Vec<RootCause> {
         if !is_root_cause_label(label) {
             continue;
         }
-        let mut why_spans: Vec<Span> = items
+        // Descendants follow the item and lie inside its span.
+        let mut why_spans: Vec<Span> = items[k + 1..]
             .iter()
+            .take_while(|(_, it)| it.span.start < item.span.end)
             .filter(|(i, it)| is_descendant(doc, *i, *index) && is_why(it))
             .map(|(_, it)| why_text(it))
             .collect();
