@@ -1,6 +1,14 @@
 //! Action items: rows of a table whose header maps to ID / Description /
-//! Owner / Target Date / Status, or task-list items such as
+//! Owner / Target Date / Status, or list items such as
 //! `- [ ] PM-AI-005: Add alert on X — owner: @alice, due: 2025-08-01`.
+//!
+//! Tables are read inside the Action Items section; when it holds none, an
+//! unmistakable action table (ID, Owner and Target Date or Status columns)
+//! anywhere in the body counts. List items count inside the section: every
+//! task-list item, and a plain bullet that opens with an ID
+//! (`- PM-AI-001: …`) or carries an `owner:`/`due:`/`status:` field. A
+//! nested bullet that only holds fields (`  - owner: @alice`) adds them to
+//! the item above it.
 
 use super::{header_key, Document, ListItem, Role, Table};
 use crate::diagnostic::Span;
@@ -10,7 +18,10 @@ use std::sync::LazyLock;
 /// A value of an action item, with where it was written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
+    /// Plain text: markup stripped (`**PM-AI-001**` and
+    /// `[PM-AI-001](https://…/issues/42)` both read `PM-AI-001`), trimmed.
     pub text: String,
+    /// Where the value is written in the file.
     pub span: Span,
 }
 
@@ -20,19 +31,62 @@ impl Field {
     }
 }
 
+/// Where an action item was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// A row of `Document::md.tables[table]`.
+    Table { table: usize },
+    /// A (task-)list item.
+    List,
+}
+
 #[derive(Debug, Clone)]
 pub struct ActionItem {
     /// The row or list item.
     pub span: Span,
+    /// Where findings about the item as a whole point: the table row, or the
+    /// list item's own text (its first line).
+    pub anchor: Span,
+    pub source: Source,
+    /// For tables, `None` means the table has no such column (or the row is
+    /// short of cells); a present but empty cell is a blank `Field`.
     pub id: Option<Field>,
     pub description: Option<Field>,
     pub owner: Option<Field>,
     pub due: Option<Field>,
     pub status: Option<Field>,
-    /// For task-list items: whether the box is ticked.
+    /// For task-list items: whether the box is ticked (ticked means Done).
     pub checked: Option<bool>,
     /// The ID cell's span even when empty (tables), for write-back.
     pub id_cell: Option<Span>,
+}
+
+impl ActionItem {
+    /// How messages name the item: its ID, else the start of its
+    /// description, else "an action item".
+    pub fn name(&self) -> String {
+        if let Some(id) = self.id.as_ref().filter(|f| !f.is_blank()) {
+            return id.text.clone();
+        }
+        match self.description.as_ref().filter(|f| !f.is_blank()) {
+            Some(d) => {
+                let mut short: String = d.text.chars().take(40).collect();
+                if short.len() < d.text.len() {
+                    short.push('…');
+                }
+                format!("the action item \"{short}\"")
+            }
+            None => "an action item".to_string(),
+        }
+    }
+
+    /// The table's columns, for table items.
+    pub fn table<'d>(&self, doc: &'d Document) -> Option<&'d Table> {
+        match self.source {
+            Source::Table { table } => doc.md.tables.get(table),
+            Source::List => None,
+        }
+    }
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -45,36 +99,50 @@ pub struct ActionColumns {
 }
 
 impl ActionColumns {
+    /// Inside the Action Items section: an ID or description column and one
+    /// more action column.
     fn is_action_table(&self) -> bool {
-        (self.id.is_some() || self.description.is_some())
-            && (self.owner.is_some()
-                || self.due.is_some()
-                || self.status.is_some()
-                || self.id.is_some())
+        let others = [self.owner, self.due, self.status]
+            .iter()
+            .filter(|c| c.is_some())
+            .count();
+        (self.id.is_some() && (self.description.is_some() || others > 0))
+            || (self.description.is_some() && others > 0)
+    }
+
+    /// Outside it: nothing else has an ID, an owner and a date or status.
+    fn is_unmistakable(&self) -> bool {
+        self.id.is_some() && self.owner.is_some() && (self.due.is_some() || self.status.is_some())
     }
 }
 
+/// Maps a table's header cells to the action-item columns (first match wins
+/// for each column; unknown columns are ignored).
 pub fn columns(table: &Table) -> ActionColumns {
     let mut c = ActionColumns::default();
     for (i, cell) in table.header.cells.iter().enumerate() {
         let k = header_key(&cell.text);
         let slot = match k.as_str() {
             "action item id" | "id" | "item id" | "action id" | "ai id" | "ticket" | "key"
-            | "ref" | "#" => &mut c.id,
+            | "ref" | "reference" | "#" => &mut c.id,
             "description" | "action item" | "action" | "item" | "task" | "action items"
-            | "title" | "what" | "summary" => &mut c.description,
-            "owner" | "assignee" | "owners" | "assigned to" | "responsible" | "dri" | "who" => {
-                &mut c.owner
+            | "title" | "what" | "summary" | "details" | "follow up" | "remediation" => {
+                &mut c.description
             }
+            "owner" | "owners" | "owner s" | "assignee" | "assignees" | "assigned to"
+            | "responsible" | "responsible party" | "dri" | "who" => &mut c.owner,
             "target date"
             | "due"
             | "due date"
+            | "due by"
             | "deadline"
             | "target"
             | "eta"
             | "by when"
             | "when"
             | "target completion date"
+            | "completion date"
+            | "target completion"
             | "date" => &mut c.due,
             "status" | "state" | "progress" => &mut c.status,
             _ => continue,
@@ -91,27 +159,24 @@ pub fn extract(doc: &Document) -> Vec<ActionItem> {
     let section = doc
         .role_section(Role::ActionItems)
         .map(|i| doc.sections[i].body.clone());
-    let tables: Vec<&Table> = match &section {
-        Some(span) => doc
-            .tables_in(span)
-            .filter(|t| columns(t).is_action_table())
-            .collect(),
-        None => Vec::new(),
+    let in_section = |t: &Table| {
+        section
+            .as_ref()
+            .is_some_and(|s| t.span.start >= s.start && t.span.start < s.end)
     };
-    let tables = if tables.is_empty() {
-        // Outside an Action Items section, only unmistakable tables count.
-        doc.md
-            .tables
-            .iter()
-            .filter(|t| {
-                let c = columns(t);
-                c.id.is_some() && c.owner.is_some() && (c.due.is_some() || c.status.is_some())
-            })
-            .collect()
-    } else {
-        tables
-    };
-    for t in tables {
+    let mut tables: Vec<usize> = (0..doc.md.tables.len())
+        .filter(|&i| {
+            let t = &doc.md.tables[i];
+            in_section(t) && columns(t).is_action_table()
+        })
+        .collect();
+    if tables.is_empty() {
+        tables = (0..doc.md.tables.len())
+            .filter(|&i| columns(&doc.md.tables[i]).is_unmistakable())
+            .collect();
+    }
+    for ti in tables {
+        let t = &doc.md.tables[ti];
         let c = columns(t);
         for row in &t.rows {
             if row.cells.iter().all(|c| c.text.is_empty()) {
@@ -125,6 +190,8 @@ pub fn extract(doc: &Document) -> Vec<ActionItem> {
             };
             items.push(ActionItem {
                 span: row.span.clone(),
+                anchor: row.span.clone(),
+                source: Source::Table { table: ti },
                 id: field(c.id),
                 description: field(c.description),
                 owner: field(c.owner),
@@ -139,63 +206,158 @@ pub fn extract(doc: &Document) -> Vec<ActionItem> {
         }
     }
     if let Some(span) = &section {
-        for (_, item) in doc.items_in(span) {
-            if item.task.is_some() {
-                items.push(task_item(doc.text, item));
-            }
-        }
+        list_items(doc, span, &mut items);
     }
     items.sort_by_key(|i| i.span.start);
     items
 }
 
+/// The action items written as list items in the section.
+fn list_items(doc: &Document, span: &Span, out: &mut Vec<ActionItem>) {
+    // md.items index → index into `out` of the action item it became.
+    let mut made: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    for (index, item) in doc.items_in(span) {
+        if item.quoted {
+            continue;
+        }
+        let parsed = list_item(doc.text, item);
+        let is_item = item.task.is_some()
+            || parsed.id.is_some()
+            || (parsed.owner.is_some() || parsed.due.is_some() || parsed.status.is_some())
+                && parsed.description.as_ref().is_some_and(|d| !d.is_blank());
+        let parent = item.parent.and_then(|p| made.get(&p).copied());
+        if let Some(parent) = parent {
+            // `  - owner: @alice` under an item adds to it.
+            if item.task.is_none() && parsed.id.is_none() {
+                let target = &mut out[parent];
+                target.owner = target.owner.take().or(parsed.owner);
+                target.due = target.due.take().or(parsed.due);
+                target.status = target.status.take().or(parsed.status);
+                continue;
+            }
+        }
+        if is_item {
+            out.push(parsed);
+            made.insert(index, out.len() - 1);
+        }
+    }
+}
+
 static TASK_ID: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*\[?([A-Za-z][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*-?[0-9]+)\]?\s*[:—–]\s*")
+    Regex::new(r"^\s*\[?([A-Za-z][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*-?[0-9]+)\]?(?:\s*[:—–]|\s+-)\s*")
         .expect("valid regex")
 });
 static TASK_FIELD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:^|[\s,;(—–-])(owner|assignee|assigned to|due date|due|target date|target|deadline|status)\s*:\s*([^,;()]*[^,;()\s])")
+    Regex::new(
+        r"(?i)(?:^|[\s,;(—–-])(owners?|assignees?|assigned to|due date|due|target date|target|deadline|eta|status)\s*:\s*([^,;()]*[^,;()\s])",
+    )
+    .expect("valid regex")
+});
+/// `due 2025-08-01` / `due by 2025-08-01` without a colon.
+static DUE_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:^|[\s,;(—–-])due(?:\s+(?:by|on))?\s+([0-9]{4}-[0-9]{2}-[0-9]{2})\b")
+        .expect("valid regex")
+});
+/// A trailing `— @alice, 2025-08-01` or `(@alice, 2025-08-01)`.
+static TRAILER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:\s[—–-]\s*|\s*\()\s*(@[A-Za-z0-9][A-Za-z0-9._/-]*)(?:\s*[,;]\s*([0-9]{4}-[0-9]{2}-[0-9]{2}))?\s*\)?\s*$")
         .expect("valid regex")
 });
 
-/// Parses a task-list item. Field spans are found in the item's source text.
-fn task_item(text: &str, item: &ListItem) -> ActionItem {
+/// Finds values of the plain text in the item's source, in order, so a
+/// value that also occurs earlier (an owner named in the description) gets
+/// its own span.
+struct Locator<'t> {
+    src: &'t str,
+    base: usize,
+}
+
+impl Locator<'_> {
+    fn find(&self, value: &str, from: usize) -> Option<Span> {
+        let from = from.min(self.src.len());
+        let from = (from..=self.src.len())
+            .find(|i| self.src.is_char_boundary(*i))
+            .unwrap_or(self.src.len());
+        self.src[from..]
+            .find(value)
+            .map(|i| self.base + from + i..self.base + from + i + value.len())
+    }
+}
+
+/// Parses a list item as an action item. Field spans are found in the
+/// item's source text.
+fn list_item(text: &str, item: &ListItem) -> ActionItem {
     let src_span = item.text_span.clone();
-    let src = &text[src_span.clone()];
-    let plain = item.text.as_str();
-    let locate = |value: &str, from: usize| -> Span {
-        match src[from.min(src.len())..].find(value) {
-            Some(i) => src_span.start + from + i..src_span.start + from + i + value.len(),
-            None => src_span.clone(),
-        }
+    let src = text.get(src_span.clone()).unwrap_or("");
+    let loc = Locator {
+        src,
+        base: src_span.start,
     };
+    let fallback = src_span.start..src_span.start;
+    let plain = item.text.as_str();
     let mut rest = plain;
+    let mut cursor = 0usize;
     let mut id = None;
     if let Some(m) = TASK_ID.captures(plain) {
-        let v = m.get(1).expect("group 1 exists").as_str();
+        let v = m.get(1).map_or("", |g| g.as_str());
+        let span = loc.find(v, 0).unwrap_or(fallback.clone());
+        cursor = span.end - src_span.start;
         id = Some(Field {
             text: v.to_string(),
-            span: locate(v, 0),
+            span,
         });
-        rest = &plain[m.get(0).expect("match").end()..];
+        rest = &plain[m.get(0).map_or(0, |g| g.end())..];
     }
     let mut owner = None;
     let mut due = None;
     let mut status = None;
     let mut desc_end = rest.len();
+    let mut field_cursor = cursor;
+    let put = |slot: &mut Option<Field>, value: &str, cursor: &mut usize| {
+        let span = loc.find(value, *cursor).unwrap_or(fallback.clone());
+        *cursor = span.end.saturating_sub(src_span.start);
+        if slot.is_none() {
+            *slot = Some(Field {
+                text: value.to_string(),
+                span,
+            });
+        }
+    };
     for cap in TASK_FIELD.captures_iter(rest) {
-        let whole = cap.get(0).expect("match");
+        let (Some(whole), Some(key), Some(value)) = (cap.get(0), cap.get(1), cap.get(2)) else {
+            continue;
+        };
         desc_end = desc_end.min(whole.start());
-        let key = cap[1].to_ascii_lowercase();
-        let value = cap.get(2).expect("group 2").as_str().trim();
-        let f = Some(Field {
-            text: value.to_string(),
-            span: locate(value, 0),
-        });
-        match key.as_str() {
-            "owner" | "assignee" | "assigned to" => owner = owner.or(f),
-            "status" => status = status.or(f),
-            _ => due = due.or(f),
+        let value = value.as_str().trim();
+        // The value follows its key in the source too.
+        if let Some(k) = loc.find(key.as_str(), field_cursor) {
+            field_cursor = k.end - src_span.start;
+        }
+        match key.as_str().to_ascii_lowercase().as_str() {
+            "owner" | "owners" | "assignee" | "assignees" | "assigned to" => {
+                put(&mut owner, value, &mut field_cursor)
+            }
+            "status" => put(&mut status, value, &mut field_cursor),
+            _ => put(&mut due, value, &mut field_cursor),
+        }
+    }
+    if due.is_none() {
+        if let Some(cap) = DUE_WORD.captures(rest) {
+            if let (Some(whole), Some(value)) = (cap.get(0), cap.get(1)) {
+                desc_end = desc_end.min(whole.start());
+                put(&mut due, value.as_str(), &mut field_cursor);
+            }
+        }
+    }
+    if owner.is_none() {
+        if let Some(cap) = TRAILER.captures(&rest[..desc_end]) {
+            if let (Some(whole), Some(handle)) = (cap.get(0), cap.get(1)) {
+                desc_end = whole.start();
+                put(&mut owner, handle.as_str(), &mut field_cursor);
+                if let Some(date) = cap.get(2) {
+                    put(&mut due, date.as_str(), &mut field_cursor);
+                }
+            }
         }
     }
     let description = rest[..desc_end]
@@ -205,13 +367,21 @@ fn task_item(text: &str, item: &ListItem) -> ActionItem {
     let description = Field {
         text: description.to_string(),
         span: if description.is_empty() {
-            src_span.clone()
+            fallback.clone()
         } else {
-            locate(description, 0)
+            loc.find(description, cursor)
+                .or_else(|| loc.find(description, 0))
+                .unwrap_or(src_span.clone())
         },
     };
     ActionItem {
         span: item.span.clone(),
+        anchor: if src_span.is_empty() {
+            item.span.clone()
+        } else {
+            src_span.clone()
+        },
+        source: Source::List,
         id,
         description: Some(description),
         owner,
@@ -219,5 +389,171 @@ fn task_item(text: &str, item: &ListItem) -> ActionItem {
         status,
         checked: item.task,
         id_cell: None,
+    }
+}
+
+/// A value that stands for "not decided yet": `TBD`, `TODO`, `?`, `-`,
+/// `N/A`, `none`, bracketed or angle-bracketed template text.
+pub fn is_unset_value(raw: &str) -> bool {
+    let t = raw.trim();
+    if (t.starts_with('[') && t.ends_with(']')) || (t.starts_with('<') && t.ends_with('>')) {
+        return true;
+    }
+    let lower = t.to_lowercase();
+    let lower = lower.trim_matches(|c: char| c == '.' || c == '*' || c == '_');
+    matches!(
+        lower,
+        "" | "tbd"
+            | "tbc"
+            | "todo"
+            | "to do"
+            | "?"
+            | "??"
+            | "???"
+            | "-"
+            | "--"
+            | "—"
+            | "–"
+            | "n/a"
+            | "na"
+            | "none"
+            | "nobody"
+            | "unassigned"
+            | "unknown"
+            | "tba"
+            | "xxx"
+            | "owner"
+            | "name"
+            | "someone"
+    )
+}
+
+/// A status as compared: lower case, blanks collapsed, typographic
+/// apostrophes straightened, leading/trailing emoji and symbols dropped
+/// (`✅ Done` → `done`).
+pub fn normalize_status(raw: &str) -> String {
+    let t = raw
+        .trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
+        .replace(['’', '‘'], "'");
+    t.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Whether a status means the item is finished (Done or Won't Do).
+pub fn is_finished(item: &ActionItem) -> bool {
+    if let Some(s) = item.status.as_ref().filter(|f| !f.is_blank()) {
+        return matches!(
+            normalize_status(&s.text).as_str(),
+            "done" | "won't do" | "wont do"
+        );
+    }
+    item.checked == Some(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Settings;
+
+    fn items(text: &str) -> Vec<ActionItem> {
+        Document::parse(text, &Settings::defaults()).action_items
+    }
+
+    fn at<'t>(text: &'t str, f: &Option<Field>) -> &'t str {
+        &text[f.as_ref().expect("field").span.clone()]
+    }
+
+    #[test]
+    fn table_rows_become_items_with_cell_spans() {
+        let text = "## Action Items\n\n| Action Item ID | Description | Owner | Target Date | Status |\n|---|---|---|---|---|\n| **PM-AI-001** | Add a test | @alice | 2025-08-01 | Open |\n";
+        let it = items(text);
+        assert_eq!(it.len(), 1);
+        assert_eq!(it[0].id.as_ref().unwrap().text, "PM-AI-001");
+        assert_eq!(at(text, &it[0].id), "**PM-AI-001**");
+        assert_eq!(at(text, &it[0].due), "2025-08-01");
+        assert_eq!(it[0].source, Source::Table { table: 0 });
+    }
+
+    #[test]
+    fn linked_ids_read_as_the_id() {
+        let text = "## Action Items\n\n| ID | Description | Owner |\n|---|---|---|\n| [PM-AI-001](https://github.com/o/r/issues/42) | Add a test | @alice |\n";
+        let it = items(text);
+        assert_eq!(it[0].id.as_ref().unwrap().text, "PM-AI-001");
+    }
+
+    #[test]
+    fn extra_columns_and_other_header_names_are_mapped() {
+        let text = "## Follow-ups\n\n| Priority | Task | Assignee | Due | Ticket | State |\n|---|---|---|---|---|---|\n| P1 | Add a test for it | @bob | 2025-08-01 | OPS-12 | Done |\n";
+        let it = items(text);
+        assert_eq!(it.len(), 1);
+        assert_eq!(it[0].owner.as_ref().unwrap().text, "@bob");
+        assert_eq!(it[0].id.as_ref().unwrap().text, "OPS-12");
+        assert_eq!(it[0].status.as_ref().unwrap().text, "Done");
+        assert_eq!(
+            it[0].description.as_ref().unwrap().text,
+            "Add a test for it"
+        );
+    }
+
+    #[test]
+    fn task_list_items_are_parsed_into_fields() {
+        let text = "## Action Items\n\n- [ ] PM-AI-005: Add alert on X — owner: @alice, due: 2025-08-01\n- [x] **PM-AI-006**: Write the runbook (owner: @bob, due: 2025-08-02, status: Done)\n";
+        let it = items(text);
+        assert_eq!(it.len(), 2);
+        assert_eq!(at(text, &it[0].id), "PM-AI-005");
+        assert_eq!(it[0].description.as_ref().unwrap().text, "Add alert on X");
+        assert_eq!(at(text, &it[0].owner), "@alice");
+        assert_eq!(at(text, &it[0].due), "2025-08-01");
+        assert_eq!(it[0].checked, Some(false));
+        assert_eq!(it[1].id.as_ref().unwrap().text, "PM-AI-006");
+        assert_eq!(at(text, &it[1].status), "Done");
+        assert_eq!(it[1].checked, Some(true));
+    }
+
+    #[test]
+    fn owner_named_in_the_description_does_not_steal_the_span() {
+        let text = "## Action Items\n\n- [ ] PM-AI-1: Pair with @alice on X — owner: @alice, due: 2025-08-01\n";
+        let it = items(text);
+        let owner = it[0].owner.as_ref().unwrap();
+        assert_eq!(&text[owner.span.clone()], "@alice");
+        assert!(owner.span.start > text.find("owner:").unwrap());
+    }
+
+    #[test]
+    fn trailing_handle_and_date_are_owner_and_due() {
+        let text = "## Action Items\n\n- [ ] PM-AI-7: Add a canary stage to deploys — @carol, 2025-09-01\n";
+        let it = items(text);
+        assert_eq!(at(text, &it[0].owner), "@carol");
+        assert_eq!(at(text, &it[0].due), "2025-09-01");
+        assert_eq!(
+            it[0].description.as_ref().unwrap().text,
+            "Add a canary stage to deploys"
+        );
+    }
+
+    #[test]
+    fn nested_field_bullets_add_to_their_item() {
+        let text = "## Action Items\n\n- [ ] PM-AI-8: Add a canary stage\n  - owner: @dan\n  - due: 2025-09-01\n";
+        let it = items(text);
+        assert_eq!(it.len(), 1);
+        assert_eq!(at(text, &it[0].owner), "@dan");
+        assert_eq!(at(text, &it[0].due), "2025-09-01");
+    }
+
+    #[test]
+    fn plain_bullets_without_id_or_fields_are_not_items() {
+        let text = "## Action Items\n\n- We will talk about it\n- PM-AI-9: Add a canary stage\n";
+        let it = items(text);
+        assert_eq!(it.len(), 1);
+        assert_eq!(it[0].id.as_ref().unwrap().text, "PM-AI-9");
+        assert_eq!(it[0].checked, None);
+    }
+
+    #[test]
+    fn tables_outside_the_section_need_all_key_columns() {
+        let text = "## Timeline\n\n| Time | Event | Owner |\n|---|---|---|\n| 10:00 | x | y |\n";
+        assert!(items(text).is_empty());
     }
 }

@@ -1,17 +1,35 @@
 use super::prelude::*;
+use crate::document::action_items::{columns, is_unset_value, Source};
+use crate::time::{has_date_shape, parse_date};
 
 declare_rule! {
     /// ## What it does
-    /// TODO
+    /// Reports an action item whose target date is missing, is not written
+    /// `YYYY-MM-DD` (including the template's literal `YYYY-MM-DD`, which is
+    /// this rule's finding only), names no such day (`2026-06-31`), or lies
+    /// before the incident started (`incident_start_time`, in its own time
+    /// zone). A table without a Target Date column is one finding at its
+    /// header row.
     ///
     /// ## Why is this bad?
-    /// TODO
+    /// An undated item has no point at which anyone notices it slipped;
+    /// a date in another format cannot be checked for being overdue.
     ///
     /// ## Example
-    /// TODO
+    /// ```markdown
+    /// | ID | Description | Owner | Target Date | Status |
+    /// |----|-------------|-------|-------------|--------|
+    /// | PM-AI-001 | Add a login rate alert | @alice | next sprint | Open |
+    /// | PM-AI-002 | Write the rollback runbook | @bob | 2025-06-31 | Open |
+    /// ```
     ///
     /// ## Use instead
-    /// TODO
+    /// ```markdown
+    /// | ID | Description | Owner | Target Date | Status |
+    /// |----|-------------|-------|-------------|--------|
+    /// | PM-AI-001 | Add a login rate alert | @alice | 2025-08-01 | Open |
+    /// | PM-AI-002 | Write the rollback runbook | @bob | 2025-06-30 | Open |
+    /// ```
     RULE {
         id: "action-item-due-date",
         default: Error,
@@ -22,4 +40,155 @@ declare_rule! {
     }
 }
 
-fn check(_ctx: &Ctx<'_>, _out: &mut Vec<Diagnostic>) {}
+const FIX: &str = "write the target date as `YYYY-MM-DD`, e.g. `2025-08-01`";
+
+fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    let doc = ctx.doc;
+    let start = ctx.incident().start_stamp().map(|s| s.local.date());
+    let mut tables_reported: Vec<usize> = Vec::new();
+    for item in &doc.action_items {
+        let name = item.name();
+        let due = match &item.due {
+            Some(f) if !f.is_blank() => f,
+            Some(_) | None => {
+                if let (None, Source::Table { table }, Some(t)) =
+                    (&item.due, item.source, item.table(doc))
+                {
+                    if columns(t).due.is_none() {
+                        if !tables_reported.contains(&table) {
+                            tables_reported.push(table);
+                            out.push(
+                                Diagnostic::new(
+                                    RULE.id,
+                                    t.header.span.clone(),
+                                    "Action-item table has no Target Date column",
+                                )
+                                .with_suggestion("add a `Target Date` column"),
+                            );
+                        }
+                        continue;
+                    }
+                }
+                out.push(
+                    Diagnostic::new(
+                        RULE.id,
+                        item.anchor.clone(),
+                        format!("{name} has no target date"),
+                    )
+                    .with_suggestion(FIX),
+                );
+                continue;
+            }
+        };
+        let value = due.text.trim();
+        let diag = |message: String, fix: String| {
+            Diagnostic::new(RULE.id, due.span.clone(), message).with_suggestion(fix)
+        };
+        if value.eq_ignore_ascii_case("YYYY-MM-DD") {
+            out.push(diag(
+                format!("Target date of {name} is still the template's `YYYY-MM-DD`"),
+                FIX.into(),
+            ));
+        } else if is_unset_value(value) {
+            out.push(diag(
+                format!("Target date `{value}` of {name} is a placeholder"),
+                FIX.into(),
+            ));
+        } else if has_date_shape(value) && parse_date(value).is_none() {
+            out.push(diag(
+                format!("Target date `{value}` of {name} is not a real day"),
+                "check the month's length (and leap years)".into(),
+            ));
+        } else if let Some(date) = parse_date(value) {
+            if let Some(start) = start.filter(|s| date < *s) {
+                out.push(diag(
+                    format!(
+                        "Target date {value} of {name} is before the incident started ({start})"
+                    ),
+                    "set a date after the incident; check the year".into(),
+                ));
+            }
+        } else {
+            let fix = match reformat(value) {
+                Some(iso) => format!("write it as `{iso}`"),
+                None => FIX.into(),
+            };
+            out.push(diag(
+                format!("Target date `{value}` of {name} is not a `YYYY-MM-DD` date"),
+                fix,
+            ));
+        }
+    }
+}
+
+/// An unambiguous date in another format, rewritten as `YYYY-MM-DD`.
+fn reformat(value: &str) -> Option<String> {
+    const FORMATS: &[&str] = &[
+        "%Y/%m/%d",
+        "%Y.%m.%d",
+        "%B %d, %Y",
+        "%b %d, %Y",
+        "%d %B %Y",
+        "%d %b %Y",
+        "%B %d %Y",
+        "%b %d %Y",
+    ];
+    FORMATS
+        .iter()
+        .find_map(|f| chrono::NaiveDate::parse_from_str(value, f).ok())
+        .map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::test_util::{flagged, lines, run};
+
+    const FM: &str = "---\ntitle: t\nincident_start_time: 2025-07-18 10:00 UTC\n---\n";
+    const HEAD: &str =
+        "## Action Items\n\n| ID | Description | Owner | Target Date |\n|---|---|---|---|\n";
+
+    #[test]
+    fn impossible_day_is_a_due_date_error() {
+        let text = format!("{FM}{HEAD}| PM-AI-1 | Add a | @a | 2026-06-31 |\n");
+        let d = run(&RULE, &text);
+        assert_eq!(flagged(&text, &d), ["2026-06-31"]);
+        assert!(d[0].message.contains("not a real day"));
+    }
+
+    #[test]
+    fn template_literal_is_reported_once_by_this_rule() {
+        let text = format!("{FM}{HEAD}| PM-AI-1 | Add a | @a | YYYY-MM-DD |\n");
+        let d = run(&RULE, &text);
+        assert_eq!(flagged(&text, &d), ["YYYY-MM-DD"]);
+    }
+
+    #[test]
+    fn other_formats_are_reported_with_a_rewrite() {
+        let text = format!("{FM}{HEAD}| PM-AI-1 | Add a | @a | 2025/08/01 |\n| PM-AI-2 | Add b | @a | next sprint |\n");
+        let d = run(&RULE, &text);
+        assert_eq!(flagged(&text, &d), ["2025/08/01", "next sprint"]);
+        assert_eq!(d[0].suggestion.as_deref(), Some("write it as `2025-08-01`"));
+    }
+
+    #[test]
+    fn date_before_incident_start_is_reported() {
+        let text = format!("{FM}{HEAD}| PM-AI-1 | Add a | @a | 2025-07-17 |\n| PM-AI-2 | Add b | @a | 2025-07-18 |\n");
+        let d = run(&RULE, &text);
+        assert_eq!(flagged(&text, &d), ["2025-07-17"]);
+    }
+
+    #[test]
+    fn missing_date_points_at_the_row() {
+        let text = format!("{FM}{HEAD}| PM-AI-1 | Add a | @a |  |\n");
+        let d = run(&RULE, &text);
+        assert_eq!(lines(&text, &d), [9]);
+        assert_eq!(d[0].message, "PM-AI-1 has no target date");
+    }
+
+    #[test]
+    fn valid_dates_pass_even_without_front_matter() {
+        let text = format!("{HEAD}| PM-AI-1 | Add a | @a | 2025-08-01 |\n");
+        assert!(run(&RULE, &text).is_empty());
+    }
+}

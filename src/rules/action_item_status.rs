@@ -1,25 +1,145 @@
 use super::prelude::*;
+use crate::document::action_items::{columns, normalize_status, Source};
 
 declare_rule! {
     /// ## What it does
-    /// TODO
+    /// Reports an action item whose status is not one of
+    /// `action_item_statuses` (default Open, In Progress, Blocked, Done,
+    /// Won't Do). Matching ignores case, extra blanks, typographic
+    /// apostrophes and a leading or trailing emoji (`✅ Done`). A task-list
+    /// item's box is its status (ticked means Done) unless it also writes
+    /// `status: …`. A table without a Status column is one finding at its
+    /// header row.
     ///
     /// ## Why is this bad?
-    /// TODO
+    /// Sync and the overdue check read the status; a status outside the
+    /// list cannot be mapped to an open or closed issue.
     ///
     /// ## Example
-    /// TODO
+    /// ```markdown
+    /// | ID | Description | Owner | Target Date | Status |
+    /// |----|-------------|-------|-------------|--------|
+    /// | PM-AI-001 | Add a login rate alert | @alice | 2025-08-01 | WIP |
+    /// ```
     ///
     /// ## Use instead
-    /// TODO
+    /// ```markdown
+    /// | ID | Description | Owner | Target Date | Status |
+    /// |----|-------------|-------|-------------|--------|
+    /// | PM-AI-001 | Add a login rate alert | @alice | 2025-08-01 | In Progress |
+    /// ```
     RULE {
         id: "action-item-status",
         default: Error,
-        summary: "an action item's status is not an allowed status",
+        summary: "an action item's status is not an allowed one",
         draft_relaxed: false,
         options: [],
         check: Some(check),
     }
 }
 
-fn check(_ctx: &Ctx<'_>, _out: &mut Vec<Diagnostic>) {}
+fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    let doc = ctx.doc;
+    let allowed = &ctx.settings.action_item_statuses;
+    let list = allowed.join(", ");
+    let mut tables_reported: Vec<usize> = Vec::new();
+    for item in &doc.action_items {
+        let name = item.name();
+        let status = match &item.status {
+            Some(f) if !f.is_blank() => f,
+            _ if item.checked.is_some() => continue,
+            other => {
+                if let (None, Source::Table { table }, Some(t)) =
+                    (other, item.source, item.table(doc))
+                {
+                    if columns(t).status.is_none() {
+                        if !tables_reported.contains(&table) {
+                            tables_reported.push(table);
+                            out.push(
+                                Diagnostic::new(
+                                    RULE.id,
+                                    t.header.span.clone(),
+                                    "Action-item table has no Status column",
+                                )
+                                .with_suggestion(format!("add a `Status` column ({list})")),
+                            );
+                        }
+                        continue;
+                    }
+                }
+                out.push(
+                    Diagnostic::new(
+                        RULE.id,
+                        item.anchor.clone(),
+                        format!("{name} has no status"),
+                    )
+                    .with_suggestion(format!("set one of: {list}")),
+                );
+                continue;
+            }
+        };
+        let n = normalize_status(&status.text);
+        if allowed.iter().any(|a| normalize_status(a) == n) {
+            continue;
+        }
+        let squash = |s: &str| -> String { s.chars().filter(|c| c.is_alphanumeric()).collect() };
+        let close = allowed
+            .iter()
+            .find(|a| squash(&normalize_status(a)) == squash(&n));
+        let fix = match close {
+            Some(a) => format!("write `{a}`"),
+            None => format!("use one of: {list}"),
+        };
+        out.push(
+            Diagnostic::new(
+                RULE.id,
+                status.span.clone(),
+                format!("Status `{}` of {name} is not allowed", status.text.trim()),
+            )
+            .with_suggestion(fix),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::test_util::{flagged, run};
+
+    const HEAD: &str =
+        "## Action Items\n\n| ID | Description | Owner | Status |\n|---|---|---|---|\n";
+
+    #[test]
+    fn unknown_status_is_reported_with_the_list() {
+        let text = format!("{HEAD}| PM-AI-1 | Add a | @a | WIP |\n");
+        let d = run(&RULE, &text);
+        assert_eq!(flagged(&text, &d), ["WIP"]);
+        assert_eq!(d[0].message, "Status `WIP` of PM-AI-1 is not allowed");
+    }
+
+    #[test]
+    fn status_matching_is_case_insensitive_and_tolerates_emoji_and_curly_apostrophes() {
+        let text = format!("{HEAD}| PM-AI-1 | a | @a | in progress |\n| PM-AI-2 | b | @a | ✅ DONE |\n| PM-AI-3 | c | @a | Won’t Do |\n");
+        assert!(run(&RULE, &text).is_empty());
+    }
+
+    #[test]
+    fn near_miss_suggests_the_configured_spelling() {
+        let text = format!("{HEAD}| PM-AI-1 | a | @a | In-Progress |\n");
+        let d = run(&RULE, &text);
+        assert_eq!(d[0].suggestion.as_deref(), Some("write `In Progress`"));
+    }
+
+    #[test]
+    fn task_box_is_a_status_but_an_explicit_one_is_checked() {
+        let text = "## Action Items\n\n- [x] PM-AI-1: Add a canary stage — owner: @a\n- [ ] PM-AI-2: Add b stage — owner: @a, status: Later\n";
+        let d = run(&RULE, text);
+        assert_eq!(flagged(text, &d), ["Later"]);
+    }
+
+    #[test]
+    fn empty_status_cell_is_missing() {
+        let text = format!("{HEAD}| PM-AI-1 | Add a | @a |  |\n");
+        assert_eq!(run(&RULE, &text)[0].message, "PM-AI-1 has no status");
+    }
+}

@@ -1,17 +1,40 @@
 use super::prelude::*;
+use regex::{Regex, RegexSet};
+use serde::Deserialize;
+use std::sync::LazyLock;
 
 declare_rule! {
     /// ## What it does
-    /// TODO
+    /// Reports an action item whose description has fewer than `min_words`
+    /// words (default 4), or opens with a vague verb — "investigate", "look
+    /// into", "improve", "monitor", "consider", "review", "ensure" … — while
+    /// nothing in it is measurable. Measurable means: a number (count,
+    /// threshold, percentage, duration, version or date), a threshold word
+    /// (`SLO`, `p99`, "at most" …), a named artefact (inline code, a link or
+    /// URL, an `@handle`, a runbook/dashboard/RFC), or a concrete
+    /// deliverable clause ("… and add an alert"). The phrasings and signals
+    /// live in `rules/vague-actions.yml`. Template placeholders are left to
+    /// `template-placeholder`.
     ///
     /// ## Why is this bad?
-    /// TODO
+    /// "Improve monitoring" can never be finished, so it never is. An item
+    /// should say what will exist, or what number will change, when done.
     ///
     /// ## Example
-    /// TODO
+    /// ```markdown
+    /// | ID | Description | Owner | Target Date | Status |
+    /// |----|-------------|-------|-------------|--------|
+    /// | PM-AI-001 | Improve monitoring of the auth service | @alice | 2025-08-01 | Open |
+    /// | PM-AI-002 | Fix tests | @bob | 2025-08-01 | Open |
+    /// ```
     ///
     /// ## Use instead
-    /// TODO
+    /// ```markdown
+    /// | ID | Description | Owner | Target Date | Status |
+    /// |----|-------------|-------|-------------|--------|
+    /// | PM-AI-001 | Alert when auth 5xx rate exceeds 2% for 5 minutes | @alice | 2025-08-01 | Open |
+    /// | PM-AI-002 | Add integration tests for expired-token login | @bob | 2025-08-01 | Open |
+    /// ```
     RULE {
         id: "action-item-vague",
         default: Warning,
@@ -22,4 +45,189 @@ declare_rule! {
     }
 }
 
-fn check(_ctx: &Ctx<'_>, _out: &mut Vec<Diagnostic>) {}
+#[derive(Deserialize)]
+struct PackFile {
+    entries: Vec<Entry>,
+    measurable: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct Entry {
+    patterns: Vec<String>,
+    suggestion: String,
+}
+
+struct Pack {
+    /// One pattern per entry, anchored at the start.
+    starts: RegexSet,
+    /// The same, to find the match's extent.
+    each: Vec<Regex>,
+    suggestions: Vec<String>,
+    measurable: RegexSet,
+}
+
+/// The embedded pack; a broken pack is a build-time mistake caught by the
+/// tests, so it degrades to an empty pack rather than panicking.
+static PACK: LazyLock<Pack> = LazyLock::new(|| {
+    load(include_str!("../../rules/vague-actions.yml")).unwrap_or_else(|_| Pack {
+        starts: RegexSet::empty(),
+        each: Vec::new(),
+        suggestions: Vec::new(),
+        measurable: RegexSet::empty(),
+    })
+});
+
+fn load(yaml: &str) -> Result<Pack, String> {
+    let file: PackFile = serde_yaml::from_str(yaml).map_err(|e| e.to_string())?;
+    let mut sources = Vec::new();
+    let mut suggestions = Vec::new();
+    for e in &file.entries {
+        let alts: Vec<String> = e.patterns.iter().map(|p| p.replace(' ', r"\s+")).collect();
+        sources.push(format!(r"(?i)^(?:{})\b", alts.join("|")));
+        suggestions.push(e.suggestion.clone());
+    }
+    let each = sources
+        .iter()
+        .map(|s| Regex::new(s).map_err(|e| e.to_string()))
+        .collect::<Result<Vec<_>, _>>()?;
+    let measurable: Vec<String> = file.measurable.iter().map(|m| format!("(?i){m}")).collect();
+    Ok(Pack {
+        starts: RegexSet::new(&sources).map_err(|e| e.to_string())?,
+        each,
+        suggestions,
+        measurable: RegexSet::new(&measurable).map_err(|e| e.to_string())?,
+    })
+}
+
+static HANDLE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(^|\s)@[A-Za-z0-9]").expect("valid regex"));
+
+fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    let doc = ctx.doc;
+    let min_words = ctx.settings.options.min_words;
+    for item in &doc.action_items {
+        let name = item.name();
+        let Some(desc) = &item.description else {
+            continue;
+        };
+        let text = desc.text.trim();
+        if text.is_empty() {
+            out.push(
+                Diagnostic::new(
+                    RULE.id,
+                    item.anchor.clone(),
+                    format!("{name} has no description"),
+                )
+                .with_suggestion("say what will be done and how you will know it is done"),
+            );
+            continue;
+        }
+        if ctx.placeholders().covers(&desc.span)
+            || crate::rules::placeholders::is_placeholder_value(text)
+        {
+            continue;
+        }
+        let words = text
+            .split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphanumeric))
+            .count();
+        let source = doc.text.get(desc.span.clone()).unwrap_or("");
+        if let Some(entry) = PACK.starts.matches(text).iter().next() {
+            let named = source.contains('`')
+                || source.contains("](")
+                || source.contains("://")
+                || HANDLE.is_match(text);
+            if !named && !PACK.measurable.is_match(text) {
+                let phrase = PACK.each[entry].find(text).map_or("", |m| m.as_str());
+                // The phrase in the source (after any leading markup).
+                let offset = source
+                    .to_lowercase()
+                    .find(&phrase.to_lowercase())
+                    .unwrap_or(0);
+                // Lower-casing can change byte lengths outside ASCII: keep
+                // the phrase's span only when it lands on the same text.
+                let span = match source.get(offset..offset + phrase.len()) {
+                    Some(s) if !phrase.is_empty() && s.eq_ignore_ascii_case(phrase) => {
+                        desc.span.start + offset..desc.span.start + offset + phrase.len()
+                    }
+                    _ => desc.span.clone(),
+                };
+                out.push(
+                    Diagnostic::new(
+                        RULE.id,
+                        span,
+                        format!("{name} is vague: \"{phrase}\" with nothing measurable"),
+                    )
+                    .with_suggestion(PACK.suggestions[entry].clone()),
+                );
+                continue;
+            }
+        }
+        if words < min_words {
+            out.push(
+                Diagnostic::new(
+                    RULE.id,
+                    desc.span.clone(),
+                    format!("{name} is too short to act on: \"{text}\" ({words} of {min_words} words)"),
+                )
+                .with_suggestion("say what will change and where, e.g. \"Add integration tests for expired-token login\""),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::test_util::{flagged, run};
+
+    const HEAD: &str = "## Action Items\n\n| ID | Description | Owner |\n|---|---|---|\n";
+
+    #[test]
+    fn the_embedded_pack_loads() {
+        let p = load(include_str!("../../rules/vague-actions.yml")).unwrap();
+        assert!(p.each.len() >= 5);
+    }
+
+    #[test]
+    fn vague_verb_with_nothing_measurable_is_flagged_at_the_verb() {
+        let text = format!("{HEAD}| PM-AI-1 | Improve monitoring of the auth service | @a |\n| PM-AI-2 | **Look into** the cache eviction behaviour | @a |\n| PM-AI-3 | Investigate why the pool ran dry | @a |\n");
+        let d = run(&RULE, &text);
+        assert_eq!(flagged(&text, &d), ["Improve", "Look into", "Investigate"]);
+        assert!(d[0].message.starts_with("PM-AI-1 is vague"));
+    }
+
+    #[test]
+    fn measurable_targets_and_artefacts_make_it_concrete() {
+        let text = format!("{HEAD}| PM-AI-1 | Improve p99 login latency to under 300 ms | @a |\n| PM-AI-2 | Monitor `pgbouncer` pool saturation | @a |\n| PM-AI-3 | Investigate the leak and add a regression test | @a |\n| PM-AI-4 | Review and adjust alert thresholds for Auth | @a |\n");
+        assert!(run(&RULE, &text).is_empty());
+    }
+
+    #[test]
+    fn short_description_is_flagged_with_the_word_count() {
+        let text = format!("{HEAD}| PM-AI-1 | Fix tests | @a |\n| PM-AI-2 | Add input validation to login | @a |\n");
+        let d = run(&RULE, &text);
+        assert_eq!(flagged(&text, &d), ["Fix tests"]);
+        assert!(d[0].message.contains("2 of 4 words"));
+    }
+
+    #[test]
+    fn vague_verbs_match_whole_words_only() {
+        // "Monitoring" is not the verb "monitor" in "Monitorless".
+        let text = format!("{HEAD}| PM-AI-1 | Reviewer rotation gets a second approver | @a |\n");
+        assert!(run(&RULE, &text).is_empty());
+    }
+
+    #[test]
+    fn non_ascii_descriptions_never_split_a_character() {
+        let text = format!("{HEAD}| PM-AI-1 | İİİ **Improve** things for Zoë | @a |\n| PM-AI-2 | Improve İstanbul routing for all users | @a |\n");
+        let d = run(&RULE, &text);
+        assert_eq!(flagged(&text, &d), ["Improve"]);
+    }
+
+    #[test]
+    fn placeholders_are_left_to_template_placeholder() {
+        let text = format!("{HEAD}| PM-AI-1 | [e.g., Improve things] | @a |\n");
+        assert!(run(&RULE, &text).is_empty());
+    }
+}
