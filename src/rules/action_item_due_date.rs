@@ -1,5 +1,6 @@
+use super::missing_column::MissingColumn;
 use super::prelude::*;
-use crate::document::action_items::{columns, is_unset_value, Source};
+use crate::document::action_items::is_unset_value;
 use crate::time::{has_date_shape, parse_date};
 
 declare_rule! {
@@ -45,29 +46,24 @@ const FIX: &str = "write the target date as `YYYY-MM-DD`, e.g. `2025-08-01`";
 fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let doc = ctx.doc;
     let start = ctx.incident().start_stamp().map(|s| s.local.date());
-    let mut tables_reported: Vec<usize> = Vec::new();
+    let mut missing_column = MissingColumn::default();
     for item in &doc.action_items {
         let name = item.name();
         let due = match &item.due {
             Some(f) if !f.is_blank() => f,
             Some(_) | None => {
-                if let (None, Source::Table { table }, Some(t)) =
-                    (&item.due, item.source, item.table(doc))
+                if item.due.is_none()
+                    && missing_column.check(
+                        doc,
+                        item,
+                        |c| c.due,
+                        RULE.id,
+                        "Target Date",
+                        "add a `Target Date` column",
+                        out,
+                    )
                 {
-                    if columns(t).due.is_none() {
-                        if !tables_reported.contains(&table) {
-                            tables_reported.push(table);
-                            out.push(
-                                Diagnostic::new(
-                                    RULE.id,
-                                    t.header.span.clone(),
-                                    "Action-item table has no Target Date column",
-                                )
-                                .with_suggestion("add a `Target Date` column"),
-                            );
-                        }
-                        continue;
-                    }
+                    continue;
                 }
                 out.push(
                     Diagnostic::new(

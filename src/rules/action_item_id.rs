@@ -1,5 +1,6 @@
+use super::missing_column::MissingColumn;
 use super::prelude::*;
-use crate::document::action_items::{is_unset_value, Source};
+use crate::document::action_items::is_unset_value;
 
 declare_rule! {
     /// ## What it does
@@ -47,7 +48,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let doc = ctx.doc;
     let pattern = &ctx.settings.options.id_pattern;
     let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    let mut tables_reported: Vec<usize> = Vec::new();
+    let mut missing_column = MissingColumn::default();
     for item in &doc.action_items {
         let id = match &item.id {
             Some(f) if !is_unset_value(&f.text) => f,
@@ -61,21 +62,16 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             None => {
-                if let (Source::Table { table }, Some(t)) = (item.source, item.table(doc)) {
-                    if crate::document::action_items::columns(t).id.is_none() {
-                        if !tables_reported.contains(&table) {
-                            tables_reported.push(table);
-                            out.push(
-                                Diagnostic::new(
-                                    RULE.id,
-                                    t.header.span.clone(),
-                                    "Action-item table has no ID column",
-                                )
-                                .with_suggestion("add an `ID` column with IDs such as `PM-AI-001`"),
-                            );
-                        }
-                        continue;
-                    }
+                if missing_column.check(
+                    doc,
+                    item,
+                    |c| c.id,
+                    RULE.id,
+                    "ID",
+                    "add an `ID` column with IDs such as `PM-AI-001`",
+                    out,
+                ) {
+                    continue;
                 }
                 out.push(missing(item.name(), item.anchor.clone(), None));
                 continue;

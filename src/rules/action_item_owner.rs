@@ -1,5 +1,6 @@
+use super::missing_column::MissingColumn;
 use super::prelude::*;
-use crate::document::action_items::{columns, is_unset_value, Source};
+use crate::document::action_items::is_unset_value;
 
 declare_rule! {
     /// ## What it does
@@ -42,27 +43,22 @@ const FIX: &str = "name one accountable person or team, e.g. `@alice`";
 
 fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let doc = ctx.doc;
-    let mut tables_reported: Vec<usize> = Vec::new();
+    let mut missing_column = MissingColumn::default();
     for item in &doc.action_items {
         let name = item.name();
         let owner = match &item.owner {
             Some(f) => f,
             None => {
-                if let (Source::Table { table }, Some(t)) = (item.source, item.table(doc)) {
-                    if columns(t).owner.is_none() {
-                        if !tables_reported.contains(&table) {
-                            tables_reported.push(table);
-                            out.push(
-                                Diagnostic::new(
-                                    RULE.id,
-                                    t.header.span.clone(),
-                                    "Action-item table has no Owner column",
-                                )
-                                .with_suggestion("add an `Owner` column"),
-                            );
-                        }
-                        continue;
-                    }
+                if missing_column.check(
+                    doc,
+                    item,
+                    |c| c.owner,
+                    RULE.id,
+                    "Owner",
+                    "add an `Owner` column",
+                    out,
+                ) {
+                    continue;
                 }
                 out.push(
                     Diagnostic::new(RULE.id, item.anchor.clone(), format!("{name} has no owner"))

@@ -1,5 +1,6 @@
+use super::missing_column::MissingColumn;
 use super::prelude::*;
-use crate::document::action_items::{columns, normalize_status, Source};
+use crate::document::action_items::normalize_status;
 
 declare_rule! {
     /// ## What it does
@@ -42,30 +43,25 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let doc = ctx.doc;
     let allowed = &ctx.settings.action_item_statuses;
     let list = allowed.join(", ");
-    let mut tables_reported: Vec<usize> = Vec::new();
+    let mut missing_column = MissingColumn::default();
     for item in &doc.action_items {
         let name = item.name();
         let status = match &item.status {
             Some(f) if !f.is_blank() => f,
             _ if item.checked.is_some() => continue,
             other => {
-                if let (None, Source::Table { table }, Some(t)) =
-                    (other, item.source, item.table(doc))
+                if other.is_none()
+                    && missing_column.check(
+                        doc,
+                        item,
+                        |c| c.status,
+                        RULE.id,
+                        "Status",
+                        format!("add a `Status` column ({list})"),
+                        out,
+                    )
                 {
-                    if columns(t).status.is_none() {
-                        if !tables_reported.contains(&table) {
-                            tables_reported.push(table);
-                            out.push(
-                                Diagnostic::new(
-                                    RULE.id,
-                                    t.header.span.clone(),
-                                    "Action-item table has no Status column",
-                                )
-                                .with_suggestion(format!("add a `Status` column ({list})")),
-                            );
-                        }
-                        continue;
-                    }
+                    continue;
                 }
                 out.push(
                     Diagnostic::new(

@@ -11,6 +11,7 @@ use std::cell::OnceCell;
 
 pub mod custom;
 pub mod facts;
+mod missing_column;
 pub mod people;
 pub mod placeholders;
 
