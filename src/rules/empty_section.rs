@@ -73,11 +73,10 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
 fn has_block_content(ctx: &Ctx<'_>, span: &Span) -> bool {
     let doc = ctx.doc;
     let text = &doc.text[span.clone()];
+    let comments = &doc.md.comments;
     let in_comment = |at: usize| {
-        doc.md
-            .comments
-            .iter()
-            .any(|c| c.span.start <= at && at < c.span.end)
+        let i = comments.partition_point(|c| c.span.end <= at);
+        comments.get(i).is_some_and(|c| c.span.start <= at)
     };
     let mut offset = span.start;
     for line in text.split_inclusive('\n') {

@@ -271,11 +271,11 @@ impl Found {
             .iter()
             .map(|t| t.header.span.clone())
             .collect();
+        // Tables are in file order and disjoint: a binary search finds the
+        // only header a candidate could lie in.
         cands.retain(|c| {
-            c.span.start >= start
-                && !heads
-                    .iter()
-                    .any(|h| h.start <= c.span.start && c.span.start < h.end)
+            let i = heads.partition_point(|h| h.end <= c.span.start);
+            c.span.start >= start && !heads.get(i).is_some_and(|h| h.start <= c.span.start)
         });
         cands.sort_by(|a, b| {
             (a.span.start, std::cmp::Reverse(a.span.end))

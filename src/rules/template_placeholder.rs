@@ -52,11 +52,12 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         owned.extend(item.owner.iter().map(|f| f.span.clone()));
         owned.extend(item.due.iter().map(|f| f.span.clone()));
     }
+    owned.sort_by_key(|o| o.start);
     for p in &ctx.placeholders().items {
-        if owned
-            .iter()
-            .any(|o| o.start <= p.span.start && p.span.end <= o.end)
-        {
+        // Owned cells are disjoint: the last one starting at or before the
+        // placeholder is the only one that can hold it.
+        let i = owned.partition_point(|o| o.start <= p.span.start);
+        if i > 0 && p.span.end <= owned[i - 1].end {
             continue;
         }
         let quoted = quote(&doc.text[p.span.clone()]);
@@ -188,6 +189,14 @@ mod tests {
         };
         let settings = Settings::resolve(config, None).unwrap();
         assert!(run_with(&RULE, text, &settings).is_empty());
+    }
+
+    #[test]
+    fn template_placeholder_positions_survive_crlf_and_a_bom() {
+        let text = "\u{feff}---\r\ntitle: t\r\n---\r\n## Summary\r\n\r\n* **Start:** YYYY-MM-DD HH:MM [Timezone]\r\n";
+        let d = run(&RULE, text);
+        assert_eq!(flagged(text, &d), vec!["YYYY-MM-DD HH:MM [Timezone]"]);
+        assert_eq!(lines(text, &d), vec![6]);
     }
 
     #[test]
