@@ -275,7 +275,7 @@ impl Found {
         // only header a candidate could lie in.
         cands.retain(|c| {
             let i = heads.partition_point(|h| h.end <= c.span.start);
-            c.span.start >= start && !heads.get(i).is_some_and(|h| h.start <= c.span.start)
+            c.span.start >= start && heads.get(i).is_none_or(|h| h.start > c.span.start)
         });
         cands.sort_by(|a, b| {
             (a.span.start, std::cmp::Reverse(a.span.end))
@@ -387,10 +387,13 @@ fn real_people(doc: &Document, settings: &Settings) -> HashSet<String> {
 
 /// The mask bytes of the line before `at`, blanks at the end trimmed.
 fn before(mask: &[u8], at: usize) -> &[u8] {
-    let line_start = mask[..at]
+    // Only the last word matters: look back a bounded distance so a long
+    // line with many matches stays linear.
+    let floor = at.saturating_sub(64);
+    let line_start = mask[floor..at]
         .iter()
         .rposition(|b| *b == b'\n')
-        .map_or(0, |p| p + 1);
+        .map_or(floor, |p| floor + p + 1);
     let mut s = &mask[line_start..at];
     while let [rest @ .., b' ' | b'\t' | b'*' | b'_'] = s {
         s = rest;
