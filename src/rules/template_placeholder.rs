@@ -146,7 +146,7 @@ mod tests {
 
     #[test]
     fn template_placeholder_ignores_links_footnotes_task_boxes_and_notes() {
-        let text = "See [the dashboard](https://grafana.example.com) and [runbook][rb].\n\nA claim[^1] from [1] and [2, 3]; the user [REDACTED] wrote \"teh\" [sic]. Log: [ERROR] at [14:05:01].\n\n- [ ] PM-AI-005: Add alert on queue depth\n- [x] done\n\n[Editor's note: updated after review.]\n\nWe use [Kafka] here.\n\n[rb]: https://example.com/rb\n[^1]: A footnote.\n";
+        let text = "See [the dashboard](https://grafana.example.com) and [runbook][rb].\n\nA claim[^1] from [1] and [2, 3]; the user [REDACTED] wrote \"teh\" [sic]. Log: [ERROR] at [14:05:01].\n\n- [ ] PM-AI-005: Add alert on queue depth\n- [x] done\n\n[Editor's note: updated after review.]\n\nWe use [Kafka] here [Time to detect: 4 minutes].\n\n[rb]: https://example.com/rb\n[^1]: A footnote.\n";
         let d = run(&RULE, text);
         assert!(d.is_empty(), "{:?}", flagged(text, &d));
     }
