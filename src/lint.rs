@@ -279,15 +279,17 @@ pub fn lint_text(path: &str, text: &str, opts: &LintOptions) -> FileReport {
             }
         })
         .collect();
+    // Stable: findings of one rule at one place keep the order the rule
+    // reported them in (missing sections in configured order, say).
     findings.sort_by(|a, b| {
-        (a.span.start, a.span.end, a.rule.as_str(), &a.message).cmp(&(
+        (a.span.start, a.span.end, a.rule.as_str()).cmp(&(
             b.span.start,
             b.span.end,
             b.rule.as_str(),
-            &b.message,
         ))
     });
-    findings.dedup_by(|a, b| a.rule == b.rule && a.span == b.span && a.message == b.message);
+    let mut seen = std::collections::HashSet::new();
+    findings.retain(|f| seen.insert((f.rule.clone(), f.span.clone(), f.message.clone())));
     let field = |f: &Option<crate::document::action_items::Field>| {
         f.as_ref().map(|f| f.text.clone()).unwrap_or_default()
     };
