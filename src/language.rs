@@ -84,6 +84,13 @@ pub struct PackFile {
     /// Subject pronouns ("we", "they", "someone").
     #[serde(default)]
     pub pronouns: Vec<String>,
+    /// Role nouns that also name software ("operator", "manager").
+    #[serde(default)]
+    pub machine_roles: Vec<String>,
+    /// Words that, before a machine role, make it a component ("the
+    /// *Postgres* operator", "the *secrets* manager").
+    #[serde(default)]
+    pub machine_modifiers: Vec<String>,
 }
 
 /// A compiled pack.
@@ -96,6 +103,8 @@ pub struct Pack {
     pub system_nouns: Vec<String>,
     pub role_nouns: Vec<String>,
     pub pronouns: Vec<String>,
+    pub machine_roles: Vec<String>,
+    pub machine_modifiers: Vec<String>,
     regex: Regex,
     /// Pattern id → entry index.
     pattern_entry: Vec<usize>,
@@ -175,6 +184,8 @@ impl Pack {
         pack.system_nouns = lower(file.system_nouns);
         pack.role_nouns = lower(file.role_nouns);
         pack.pronouns = lower(file.pronouns);
+        pack.machine_roles = lower(file.machine_roles);
+        pack.machine_modifiers = lower(file.machine_modifiers);
         Ok(pack)
     }
 
@@ -241,6 +252,8 @@ impl Pack {
             system_nouns: Vec::new(),
             role_nouns: Vec::new(),
             pronouns: Vec::new(),
+            machine_roles: Vec::new(),
+            machine_modifiers: Vec::new(),
             regex,
             pattern_entry,
             guards,

@@ -138,6 +138,40 @@ mod tests {
     }
 
     #[test]
+    fn counterfactual_language_treats_software_operators_and_managers_as_systems() {
+        let text = "The Postgres operator failed to promote the replica. \
+                    The Kubernetes operator missed two reconcile loops. \
+                    The secrets manager failed to rotate the key. \
+                    The cluster member missed three heartbeats. \
+                    The k8s operator ignored the annotation. \
+                    The lock owner failed to release it.";
+        assert_eq!(hits(text), Vec::<&str>::new());
+        let mut settings = Settings::defaults();
+        settings.systems = vec!["Strimzi".into()];
+        let text = "The Strimzi operator failed to roll the brokers.";
+        assert!(run_with(&RULE, text, &settings).is_empty());
+    }
+
+    #[test]
+    fn counterfactual_language_keeps_human_operators_and_managers() {
+        let text = "The on-call operator failed to escalate. \
+                    The release manager missed the freeze. \
+                    A team member ignored the page. \
+                    The operator failed to escalate. \
+                    The service owner did not respond.";
+        assert_eq!(
+            hits(text),
+            vec![
+                "failed to",
+                "missed",
+                "ignored",
+                "failed to",
+                "did not respond"
+            ]
+        );
+    }
+
+    #[test]
     fn counterfactual_language_ignores_code_and_quotes() {
         let text = "`should have` in code.\n\n> we should have paged\n";
         assert_eq!(hits(text), Vec::<&str>::new());

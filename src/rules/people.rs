@@ -87,6 +87,9 @@ pub struct People {
     pub names: Vec<String>,
     /// The words of each name that is not a handle.
     tokens: Vec<Vec<String>>,
+    /// The configuration's `systems`, lower-cased: before a machine role
+    /// ("the Patroni manager") they make it a component.
+    systems: Vec<String>,
 }
 
 /// The subject of a phrase.
@@ -143,7 +146,14 @@ impl People {
                 }
             }
         }
-        People::from_names(names)
+        let mut people = People::from_names(names);
+        people.systems = settings
+            .systems
+            .iter()
+            .map(|s| s.trim().to_lowercase())
+            .filter(|s| !s.is_empty())
+            .collect();
+        people
     }
 
     fn from_names(mut names: Vec<String>) -> People {
@@ -154,7 +164,11 @@ impl People {
             .filter(|n| !n.starts_with('@'))
             .map(|n| n.split_whitespace().map(str::to_string).collect())
             .collect();
-        People { names, tokens }
+        People {
+            names,
+            tokens,
+            systems: Vec::new(),
+        }
     }
 
     /// The subject of the phrase starting at `at` in the prose mask: the
@@ -194,6 +208,10 @@ impl People {
             } else if is_pronoun(pack, bare, strip_contraction(w)) {
                 Some(Subject::Pronoun)
             } else if is_role(pack, bare) {
+                // "the Postgres operator failed to reconcile": a component.
+                if i >= 2 && self.is_machine_role(pack, bare, &lower[i - 2]) {
+                    return Subject::Thing;
+                }
                 Some(Subject::Role)
             } else {
                 None
@@ -232,6 +250,35 @@ impl People {
             }
         }
         Subject::Thing
+    }
+
+    /// Whether `role` (a role noun) preceded by `modifier` names software:
+    /// a machine role ("operator", "manager") after a machine modifier
+    /// ("Kubernetes", "secrets"), a configured system, or a word with both
+    /// letters and digits ("k8s"). Both are lower-case.
+    fn is_machine_role(&self, pack: &Pack, role: &str, modifier: &str) -> bool {
+        let singular = role
+            .strip_suffix("es")
+            .filter(|s| pack.machine_roles.iter().any(|r| r == s))
+            .or_else(|| role.strip_suffix('s'))
+            .unwrap_or(role);
+        if !pack
+            .machine_roles
+            .iter()
+            .any(|r| r == singular || r == role)
+        {
+            return false;
+        }
+        let m = modifier
+            .trim_end_matches("'s")
+            .trim_end_matches("\u{2019}s")
+            .trim_matches(|c: char| !c.is_alphanumeric());
+        if m.is_empty() || is_role(pack, m) {
+            return false;
+        }
+        pack.machine_modifiers.iter().any(|w| w == m)
+            || self.systems.iter().any(|w| w == m)
+            || (m.chars().any(|c| c.is_ascii_digit()) && m.chars().any(char::is_alphabetic))
     }
 
     /// When the words ending at the end of `ws` are an individual (an
@@ -532,6 +579,27 @@ mod tests {
             subject(&p, "The alert Jane configured missed it.", "missed"),
             Subject::Thing
         );
+    }
+
+    #[test]
+    fn machine_roles_after_a_machine_modifier_are_things() {
+        let p = people(&["Jane Doe"]);
+        for (text, verb) in [
+            ("The Postgres operator failed to promote.", "failed"),
+            ("The secrets manager failed to rotate.", "failed"),
+            ("Two cluster members missed heartbeats.", "missed"),
+            ("The k8s operator ignored it.", "ignored"),
+        ] {
+            assert_eq!(subject(&p, text, verb), Subject::Thing, "{text}");
+        }
+        for (text, verb) in [
+            ("The operator failed to escalate.", "failed"),
+            ("The on-call operator failed to escalate.", "failed"),
+            ("The release manager missed the freeze.", "missed"),
+            ("The Postgres engineer missed it.", "missed"),
+        ] {
+            assert_eq!(subject(&p, text, verb), Subject::Role, "{text}");
+        }
     }
 
     #[test]
