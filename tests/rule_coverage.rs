@@ -92,3 +92,21 @@ fn the_clean_example_gets_no_finding() {
     let (fired, json) = rules_fired(&["examples/2026-03-14-payments-db-failover.md"]);
     assert!(fired.is_empty(), "{json:#}");
 }
+
+/// Post-mortems written apart from the rule fixtures, in the styles real
+/// teams use (renamed and emoji headings, @handles and team handles, extra
+/// action-item columns with linked IDs, chat quotes and logs with blame
+/// words, a Kubernetes operator as a subject, CRLF with a BOM, IANA zones
+/// and offsets), are clean: no error and no warning.
+#[test]
+fn independently_written_post_mortems_get_no_error_or_warning() {
+    let (_, json) = rules_fired(&["tests/fixtures/independent"]);
+    assert_eq!(json["summary"]["files"], 4, "{json:#}");
+    let loud: Vec<_> = json["diagnostics"]
+        .as_array()
+        .expect("diagnostics array")
+        .iter()
+        .filter(|d| matches!(d["severity"].as_str(), Some("error" | "warning")))
+        .collect();
+    assert!(loud.is_empty(), "{loud:#?}");
+}
