@@ -172,6 +172,15 @@ mod tests {
     }
 
     #[test]
+    fn counterfactual_language_reads_they_as_the_things_just_named() {
+        let text = "After we restarted the pods, they failed to start again. \
+                    The replicas were healthy until they missed a heartbeat.";
+        assert_eq!(hits(text), Vec::<&str>::new());
+        let text = "We paged the engineers, but they failed to respond. They forgot to renew it.";
+        assert_eq!(hits(text), vec!["failed to", "forgot to"]);
+    }
+
+    #[test]
     fn counterfactual_language_ignores_code_and_quotes() {
         let text = "`should have` in code.\n\n> we should have paged\n";
         assert_eq!(hits(text), Vec::<&str>::new());

@@ -206,6 +206,11 @@ impl People {
             let kind = if let Some(first) = self.individual_ending_at(&ws[..i]) {
                 Some(Subject::Individual(ws[first].0.start..span.end))
             } else if is_pronoun(pack, bare, strip_contraction(w)) {
+                // "after we restarted the pods, they failed to start": the
+                // pronoun stands for the things named just before it.
+                if bare == "they" && self.they_means_things(pack, &ws[..i - 1], &lower[..i - 1]) {
+                    return Subject::Thing;
+                }
                 Some(Subject::Pronoun)
             } else if is_role(pack, bare) {
                 // "the Postgres operator failed to reconcile": a component.
@@ -250,6 +255,27 @@ impl People {
             }
         }
         Subject::Thing
+    }
+
+    /// Whether "they" after the words `ws` (same sentence) most likely
+    /// stands for things: looking back, a plural noun after a determiner or
+    /// a number ("the pods", "both replicas", "3 nodes") comes before any
+    /// person (a pronoun, a role noun such as "engineers", a known name).
+    fn they_means_things(&self, pack: &Pack, ws: &[(Span, &str)], lower: &[String]) -> bool {
+        for j in (0..ws.len()).rev() {
+            let l = lower[j].as_str();
+            if pack.pronouns.iter().any(|p| p == l)
+                || is_role(pack, l)
+                || is_handle(ws[j].1)
+                || self.individual_ending_at(&ws[..=j]).is_some()
+            {
+                return false;
+            }
+            if is_plural_noun(l) && (1..=2).any(|k| j >= k && is_quantifier(&lower[j - k])) {
+                return true;
+            }
+        }
+        false
     }
 
     /// Whether `role` (a role noun) preceded by `modifier` names software:
@@ -336,6 +362,67 @@ pub fn is_handle(w: &str) -> bool {
             && h.chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     })
+}
+
+/// A lower-case word that looks like a plural noun: "pods", "replicas",
+/// "alerts" (not "this", "status", "was", "always").
+fn is_plural_noun(l: &str) -> bool {
+    const NOT: &[&str] = &[
+        "this",
+        "does",
+        "always",
+        "across",
+        "perhaps",
+        "whereas",
+        "unless",
+        "besides",
+        "sometimes",
+        "towards",
+        "afterwards",
+        "various",
+        "previous",
+        "serious",
+        "various",
+        "thus",
+        "status",
+        "bonus",
+        "process",
+        "access",
+        "less",
+        "unless",
+        "yes",
+        "plus",
+        "minus",
+        "chaos",
+        "canvas",
+    ];
+    l.len() > 3
+        && l.ends_with('s')
+        && !l.ends_with("ss")
+        && !l.ends_with("us")
+        && !l.ends_with("is")
+        && !l.ends_with("'s")
+        && l.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+        && !NOT.contains(&l)
+}
+
+/// A determiner or number that starts a plural noun phrase.
+fn is_quantifier(l: &str) -> bool {
+    DETERMINERS.contains(&l)
+        || matches!(
+            l,
+            "all"
+                | "both"
+                | "several"
+                | "many"
+                | "most"
+                | "few"
+                | "other"
+                | "three"
+                | "four"
+                | "five"
+        )
+        || l.chars().all(|c| c.is_ascii_digit())
 }
 
 fn strip_contraction(w: &str) -> &str {
@@ -579,6 +666,37 @@ mod tests {
             subject(&p, "The alert Jane configured missed it.", "missed"),
             Subject::Thing
         );
+    }
+
+    #[test]
+    fn they_standing_for_things_is_not_a_person() {
+        let p = people(&["Jane Doe"]);
+        for text in [
+            "After we restarted the pods, they failed to start again.",
+            "The replicas were healthy until they missed a heartbeat.",
+            "We rolled back both canaries because they failed to pass.",
+            "The alerts were noisy, so they were ignored by the router.",
+            "Of the 3 nodes they missed heartbeats.",
+        ] {
+            let verb = ["failed", "missed", "ignored"]
+                .into_iter()
+                .find(|v| text.contains(v))
+                .expect("verb");
+            assert_eq!(subject(&p, text, verb), Subject::Thing, "{text}");
+        }
+        for text in [
+            "They failed to escalate.",
+            "We paged the engineers, but they failed to respond.",
+            "Jane said they failed to escalate.",
+            "When the reviewers saw the diff, they missed the typo.",
+            "Because the status was green, they failed to escalate.",
+        ] {
+            let verb = ["failed", "missed"]
+                .into_iter()
+                .find(|v| text.contains(v))
+                .expect("verb");
+            assert_eq!(subject(&p, text, verb), Subject::Pronoun, "{text}");
+        }
     }
 
     #[test]
