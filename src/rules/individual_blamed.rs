@@ -182,6 +182,24 @@ mod tests {
     }
 
     #[test]
+    fn individual_blamed_ignores_analysis_phrasal_verbs_and_missed_nothing() {
+        let text = doc(
+            "3. What Happened?",
+            "Priya broke down the problem into three parts. Jane broke the work up by team. \
+             Jane skipped ahead to the mitigation section. Priya missed nothing in the review.",
+        );
+        assert_eq!(hits(&text), Vec::<&str>::new());
+        let text = doc(
+            "3. What Happened?",
+            "Priya broke the build. Jane skipped the canary stage. Priya missed the page.",
+        );
+        assert_eq!(
+            hits(&text),
+            vec!["Priya broke", "Jane skipped", "Priya missed"]
+        );
+    }
+
+    #[test]
     fn individual_blamed_honours_people_and_systems_config() {
         let mut settings = Settings::defaults();
         settings.people = vec!["Alex Kim".into()];

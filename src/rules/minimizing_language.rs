@@ -75,6 +75,13 @@ mod tests {
     }
 
     #[test]
+    fn minimizing_language_keeps_clearly_as_evidence() {
+        let text = "The logs clearly showed the OOM kill. The graph clearly indicates a step.";
+        assert_eq!(hits(text), Vec::<&str>::new());
+        assert_eq!(hits("The cause was clearly the cache."), vec!["clearly"]);
+    }
+
+    #[test]
     fn minimizing_language_ignores_just_in_its_time_and_quantity_senses() {
         let text = "The alert fired just before 14:00, just after the deploy we had just \
                     shipped. It lasted just under 2 hours, just like last time. \
