@@ -283,6 +283,7 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
     let lower = s.to_ascii_lowercase();
     let mut total = 0f64;
     let mut seen = false;
+    let mut last_unit = 0f64;
     let mut rest = lower.as_str();
     loop {
         rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == ',');
@@ -323,8 +324,12 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
             "h" | "hr" | "hrs" | "hour" | "hours" => 3_600.0,
             "m" | "min" | "mins" | "minute" | "minutes" => 60.0,
             "s" | "sec" | "secs" | "second" | "seconds" => 1.0,
+            // `1h45`, `5m30`: a bare last number counts in the next unit down.
+            "" if rest.trim().is_empty() && last_unit == 3_600.0 => 60.0,
+            "" if rest.trim().is_empty() && last_unit == 60.0 => 1.0,
             _ => return None,
         };
+        last_unit = secs;
         total += n * secs;
         seen = true;
         rest = &rest[unit_len..];
@@ -453,6 +458,17 @@ mod tests {
         assert_eq!(m("a while"), None);
         assert_eq!(m("2 parsecs"), None);
         assert_eq!(m("99999999999999999999999 weeks"), None);
+    }
+
+    #[test]
+    fn a_bare_last_number_counts_in_the_next_unit_down() {
+        let m = |s: &str| parse_duration(s).map(|d| d.num_seconds());
+        assert_eq!(m("1h45"), Some(105 * 60));
+        assert_eq!(m("2h 5"), Some(125 * 60));
+        assert_eq!(m("5m30"), Some(330));
+        assert_eq!(m("45"), None);
+        assert_eq!(m("1d 3"), None);
+        assert_eq!(m("1h45 minutes later 3"), None);
     }
 
     #[test]

@@ -108,6 +108,7 @@ mod tests {
             "1h 47m",
             "107 minutes",
             "1h 48m",
+            "1h47",
         ] {
             let text = doc("2025-07-18 14:05 UTC", "2025-07-18 15:52 UTC", d);
             assert!(run(&RULE, &text).is_empty(), "{d}");
@@ -124,6 +125,14 @@ mod tests {
             d[0].suggestion.as_deref(),
             Some("set `incident_duration: 1h 47m`, or correct the start and end times")
         );
+    }
+
+    #[test]
+    fn hours_with_bare_minutes_are_compared_not_rejected() {
+        let (start, end) = ("2025-07-18 14:05 UTC", "2025-07-18 15:52 UTC");
+        assert!(run(&RULE, &doc(start, end, "1h47")).is_empty());
+        let text = doc(start, end, "1h17");
+        assert_eq!(flagged(&text, &run(&RULE, &text)), vec!["1h17"]);
     }
 
     #[test]
