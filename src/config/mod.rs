@@ -321,7 +321,10 @@ impl Default for Config {
                         "Supporting Information",
                         "Resources",
                         "Related Links",
-                        "Appendix",
+                        // Not "Appendix": an appendix of raw logs and graphs
+                        // often follows the references, and is not a second
+                        // References section (SPEC lists Links and
+                        // Supporting Information).
                     ],
                 ),
             ],

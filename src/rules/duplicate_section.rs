@@ -81,7 +81,28 @@ mod tests {
     #[test]
     fn duplicate_section_ignores_unconfigured_and_nested_headings() {
         let text = "## Appendix\n\n## Appendix: logs\n\n## Summary\n\n### Summary\n\n## Notes\n\n## Notes\n";
-        // "Appendix" is an alias of References; "Appendix: logs" is not.
         assert!(run(&RULE, text).is_empty());
+    }
+
+    #[test]
+    fn duplicate_section_allows_an_appendix_after_the_references() {
+        let text = "## 10. References
+
+* a link
+
+## Appendix
+
+raw logs
+";
+        assert!(run(&RULE, text).is_empty());
+        let text = "## 10. References
+
+* a link
+
+## Links
+
+more
+";
+        assert_eq!(flagged(text, &run(&RULE, text)), vec!["## Links"]);
     }
 }
