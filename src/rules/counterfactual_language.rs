@@ -133,7 +133,9 @@ mod tests {
                     The cache missed on every request. Alerts for the team failed to fire. \
                     After we deployed, missed heartbeats piled up. \
                     Each action item should have an owner. Every service should have alerts. \
-                    A slower rollout would have no effect. It could have a bigger impact.";
+                    A slower rollout would have no effect. It could have a bigger impact. \
+                    We knew we would have to restart all 40 pods. \
+                    The dashboard could have up to 5 minutes of lag.";
         assert_eq!(hits(text), Vec::<&str>::new());
     }
 
