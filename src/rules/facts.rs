@@ -7,6 +7,9 @@ use crate::diagnostic::Span;
 use crate::document::{timeline::header_zone_text, Document};
 use crate::time::{split_date, Stamp, TimeError, Zone, ZoneRules};
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
+use regex::Regex;
+use std::borrow::Cow;
+use std::sync::LazyLock;
 
 /// A front-matter time stamp: parsed, or why not.
 #[derive(Debug, Clone)]
@@ -154,6 +157,8 @@ fn place(
     if text.is_empty() {
         return Err(TimeError::Invalid("the time cell is empty".into()));
     }
+    let cell = text;
+    let text = &*plain_time(text);
     if split_date(text).is_some() || looks_like_date(text) {
         let stamp = rules.parse_stamp(text)?;
         *date = zone.local(stamp.utc).date();
@@ -169,11 +174,11 @@ fn place(
     let (time, written) = rules.parse_time_of_day(text).map_err(|e| match e {
         TimeError::AmbiguousZone(_) => e,
         TimeError::Invalid(_) => TimeError::Invalid(format!(
-            "`{text}` is not a time like `14:05`, `14:05 UTC` or `2025-07-18 14:05`"
+            "`{cell}` is not a time like `14:05`, `14:05 UTC` or `2025-07-18 14:05`"
         )),
     })?;
     let zone = written.unwrap_or(zone);
-    let gap = || TimeError::Invalid(format!("`{text}` does not exist in that time zone"));
+    let gap = || TimeError::Invalid(format!("`{cell}` does not exist in that time zone"));
     let mut local = date.and_time(time);
     let mut utc = zone.to_utc(local).ok_or_else(gap)?;
     if let Some(p) = *prev {
@@ -190,6 +195,54 @@ fn place(
         has_date: false,
         anchored: *anchored,
     })
+}
+
+/// An approximation mark in front of a time: `~14:05`, `approx. 14:05`.
+static APPROX_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:~|≈|ca\.\s*|approx(?:\.|imately)?\s+|about\s+|around\s+)")
+        .expect("valid regex")
+});
+/// An approximation note after a time: `14:05 (approx.)`, `14:05 (est.)`.
+static APPROX_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\s*(?:\((?:approx(?:\.|imately)?|est(?:\.|imated)?|roughly|circa)\)|\*)$")
+        .expect("valid regex")
+});
+/// The end of a range, `14:05–14:30`, `14:05 - 14:30`, `14:05 to 14:30`:
+/// the row is placed at its start.
+static RANGE_END: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:\s*[–—]\s*|\s+-\s+|\s+to\s+)(?:\d{4}-\d{2}-\d{2}[ T])?\d{1,2}:\d{2}.*$")
+        .expect("valid regex")
+});
+/// A 12-hour time: `2:05 PM`, `11:40am`, `9:15 p.m. UTC`.
+static TWELVE_HOUR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(\d{4}-\d{2}-\d{2}[ T])?(\d{1,2}):(\d{2}(?::\d{2})?)\s*([ap])\.?m\.?(\s.*)?$")
+        .expect("valid regex")
+});
+
+/// A time cell without what only a reader needs: an approximation mark, the
+/// end of a range, a 12-hour clock (`~2:05 PM – 2:30 PM` → `14:05`).
+fn plain_time(text: &str) -> Cow<'_, str> {
+    let mut t = Cow::Borrowed(text);
+    for re in [&*APPROX_BEFORE, &*APPROX_AFTER, &*RANGE_END] {
+        if let Cow::Owned(s) = re.replace(&t, "") {
+            t = Cow::Owned(s.trim().to_string());
+        }
+    }
+    let twelve = TWELVE_HOUR.captures(&t).and_then(|c| {
+        let hour: u32 = c[2].parse().ok().filter(|h| (1..=12).contains(h))?;
+        let pm = c[4].eq_ignore_ascii_case("p");
+        let hour = hour % 12 + if pm { 12 } else { 0 };
+        Some(format!(
+            "{}{hour:02}:{}{}",
+            c.get(1).map_or("", |m| m.as_str()),
+            &c[3],
+            c.get(5).map_or("", |m| m.as_str())
+        ))
+    });
+    match twelve {
+        Some(s) => Cow::Owned(s),
+        None => t,
+    }
 }
 
 /// `YYYY-…` or four digits and a dash: meant as a full date.

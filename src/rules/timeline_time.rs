@@ -116,6 +116,26 @@ mod tests {
     }
 
     #[test]
+    fn approximate_ranged_and_twelve_hour_times_parse() {
+        let text = doc(&[
+            "~14:05",
+            "14:06 (approx.)",
+            "14:07–14:20",
+            "14:21 - 14:25 UTC",
+            "14:26 to 14:40",
+            "2:41 PM",
+            "2:42pm UTC",
+            "2025-07-18 2:43 p.m.",
+            "2025-07-18 14:44 – 15:10",
+        ]);
+        assert!(run(&RULE, &text).is_empty(), "{:?}", run(&RULE, &text));
+        for bad in ["13:05 PM", "~afternoon", "14:05 - later", "0:15 AM"] {
+            let text = doc(&[bad]);
+            assert_eq!(run(&RULE, &text).len(), 1, "{bad}");
+        }
+    }
+
+    #[test]
     fn template_hh_mm_is_a_timeline_time_finding() {
         let text = doc(&["HH:MM", "14:05"]);
         let d = run(&RULE, &text);
