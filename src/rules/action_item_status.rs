@@ -81,7 +81,8 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         let squash = |s: &str| -> String { s.chars().filter(|c| c.is_alphanumeric()).collect() };
         let close = allowed
             .iter()
-            .find(|a| squash(&normalize_status(a)) == squash(&n));
+            .find(|a| squash(&normalize_status(a)) == squash(&n))
+            .or_else(|| synonym_of(&n, allowed));
         let fix = match close {
             Some(a) => format!("write `{a}`"),
             None => format!("use one of: {list}"),
@@ -95,6 +96,69 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             .with_suggestion(fix),
         );
     }
+}
+
+/// Common words for the default statuses, so that `To Do` suggests `Open`.
+/// Only statuses that the configuration allows are suggested.
+const SYNONYMS: &[(&str, &[&str])] = &[
+    (
+        "open",
+        &[
+            "to do",
+            "todo",
+            "not started",
+            "new",
+            "planned",
+            "backlog",
+            "pending",
+            "proposed",
+            "ready",
+        ],
+    ),
+    (
+        "in progress",
+        &[
+            "wip",
+            "started",
+            "ongoing",
+            "doing",
+            "in review",
+            "active",
+            "underway",
+        ],
+    ),
+    ("blocked", &["on hold", "waiting", "stalled", "paused"]),
+    (
+        "done",
+        &[
+            "complete",
+            "completed",
+            "closed",
+            "fixed",
+            "resolved",
+            "finished",
+            "shipped",
+            "implemented",
+        ],
+    ),
+    (
+        "won't do",
+        &[
+            "wontfix",
+            "won't fix",
+            "cancelled",
+            "canceled",
+            "dropped",
+            "rejected",
+            "not planned",
+            "obsolete",
+        ],
+    ),
+];
+
+fn synonym_of<'a>(status: &str, allowed: &'a [String]) -> Option<&'a String> {
+    let (canonical, _) = SYNONYMS.iter().find(|(_, words)| words.contains(&status))?;
+    allowed.iter().find(|a| normalize_status(a) == *canonical)
 }
 
 #[cfg(test)]
@@ -124,6 +188,16 @@ mod tests {
         let text = format!("{HEAD}| PM-AI-1 | a | @a | In-Progress |\n");
         let d = run(&RULE, &text);
         assert_eq!(d[0].suggestion.as_deref(), Some("write `In Progress`"));
+    }
+
+    #[test]
+    fn common_synonyms_suggest_the_allowed_status_they_mean() {
+        let text =
+            format!("{HEAD}| PM-AI-1 | a | @a | To Do |\n| PM-AI-2 | b | @a | Completed |\n");
+        let d = run(&RULE, &text);
+        assert_eq!(flagged(&text, &d), ["To Do", "Completed"]);
+        assert_eq!(d[0].suggestion.as_deref(), Some("write `Open`"));
+        assert_eq!(d[1].suggestion.as_deref(), Some("write `Done`"));
     }
 
     #[test]
