@@ -254,12 +254,7 @@ impl Default for Config {
                 ),
                 section(
                     "Narrative",
-                    &[
-                        "What Happened",
-                        "What Happened?",
-                        "Incident Narrative",
-                        "Description",
-                    ],
+                    &["What Happened", "What Happened?", "Incident Narrative"],
                 ),
                 section(
                     "Root Cause Analysis",
@@ -285,7 +280,6 @@ impl Default for Config {
                         "Improvements",
                         "What Didn't Go Well",
                         "What Went Poorly",
-                        "Where We Got Lucky",
                     ],
                 ),
                 section(
@@ -297,7 +291,6 @@ impl Default for Config {
                         "Follow-up Items",
                         "Remediation Items",
                         "Remediation",
-                        "Next Steps",
                         "Actions",
                     ],
                 ),
