@@ -249,15 +249,17 @@ pub fn lint_text(path: &str, text: &str, opts: &LintOptions) -> FileReport {
             })
             .unwrap_or(false)
     };
-    let meta = [
-        ("unknown-rule", std::mem::take(&mut sup.unknown)),
-        ("unused-suppression", sup.unused(&enabled)),
-    ];
-    for (id, diags) in meta {
+    // `unknown-rule` findings first: a comment that silences one of them has
+    // suppressed something, which `unused` must then know.
+    for id in ["unknown-rule", "unused-suppression"] {
+        let diags = if id == "unknown-rule" {
+            std::mem::take(&mut sup.unknown)
+        } else {
+            sup.unused(&enabled)
+        };
         let rule = rules::find(id).expect("suppression rules are registered");
         if let Level::On(sev) = level_of(rule.id, rule.default, rule.draft_relaxed) {
             for d in diags {
-                // Only a file-wide suppression can silence these.
                 let line = doc.line_of(d.span.start);
                 if !sup.suppresses(id, line) {
                     kept.push((d, sev));
@@ -527,6 +529,49 @@ mod tests {
                 assert_eq!(key(&lint(&variant)), expected, "{variant:?}");
             }
         }
+    }
+
+    fn rules_of(r: &FileReport) -> Vec<(&str, usize)> {
+        r.findings
+            .iter()
+            .map(|f| (f.rule.as_str(), f.start.line))
+            .filter(|(id, _)| {
+                ["blameless-language", "unknown-rule", "unused-suppression"].contains(id)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_suppression_that_silences_unknown_rule_is_used() {
+        let r = lint("# T\n\n<!-- pmlint-disable unknown-rule -->\n<!-- pmlint-disable nope -->\n");
+        assert_eq!(rules_of(&r), []);
+    }
+
+    #[test]
+    fn a_multi_line_suppression_comment_is_a_directive() {
+        let r = lint("# T\n\n<!--\n  pmlint-disable-next-line\n  blameless-language\n-->\nIt was human error.\n");
+        assert_eq!(rules_of(&r), []);
+    }
+
+    #[test]
+    fn unknown_ids_are_unknown_rule_only() {
+        let r = lint("# T\n\n<!-- pmlint-disable nope -->\nIt was human error.\n<!-- pmlint-enable nope -->\n<!-- pmlint-disable-next-line nope, blameless-language -->\n\nhuman error\nhuman error\n");
+        assert_eq!(
+            rules_of(&r),
+            [
+                ("unknown-rule", 3),
+                ("blameless-language", 4),
+                ("unknown-rule", 5),
+                ("unknown-rule", 6),
+                ("blameless-language", 9)
+            ]
+        );
+    }
+
+    #[test]
+    fn comments_in_code_are_not_directives() {
+        let r = lint("# T\n\n```\n<!-- pmlint-disable-file -->\n```\n\n    <!-- pmlint-disable-file -->\n\n`<!-- pmlint-disable-file -->` human error\n");
+        assert_eq!(rules_of(&r), [("blameless-language", 9)]);
     }
 
     #[test]
