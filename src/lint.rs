@@ -329,7 +329,7 @@ pub fn lint_text(path: &str, text: &str, opts: &LintOptions) -> FileReport {
 }
 
 /// Whether `text` has a `\r` that is not part of a CRLF pair.
-fn has_lone_cr(text: &str) -> bool {
+pub(crate) fn has_lone_cr(text: &str) -> bool {
     let b = text.as_bytes();
     b.iter()
         .enumerate()
@@ -337,7 +337,7 @@ fn has_lone_cr(text: &str) -> bool {
 }
 
 /// `text` with every lone `\r` replaced by `\n` (CRLF pairs kept).
-fn lone_cr_to_lf(text: &str) -> String {
+pub(crate) fn lone_cr_to_lf(text: &str) -> String {
     let mut out = text.as_bytes().to_vec();
     for i in 0..out.len() {
         if out[i] == b'\r' && out.get(i + 1) != Some(&b'\n') {
