@@ -478,6 +478,16 @@ mod tests {
         "<div>\nhuman error\n</div>\n",
         "YYYY-MM-DD HH:MM [Timezone]\n",
         "\u{0}",
+        "\t- tab item\t**Root Cause 2:**\twhy\n",
+        "| 😀 Time | Évent | Who 👩‍💻 |\n|:-:|--|--:|\n| ２３:５９ | Ünïcode human error | Zoë Ñ |\n",
+        "## Action Items ##\n#\n###### \n",
+        "> - [ ] PM-AI-9: quoted task — owner: @x, due: 2020-02-30\n",
+        "| <!-- pmlint-disable-next-line --> | a \\| b | `c | d` |\n",
+        "NBSP\u{a0}human\u{a0}error, ZWJ \u{200d} LS \u{2028} PS \u{2029} end\n",
+        "***\n___\n",
+        "1. one\n2) two\n   10. ten human error\n",
+        "Incident ID: INC-1\n### 1.3 Date and Time\nStart: 2026-01-01 10:00 UTC\nDuration: 1h 47m\n",
+        "[^note]: *Why:* the on-call engineer forgot\n",
         "no newline at end",
     ];
 
@@ -498,8 +508,17 @@ mod tests {
 
     #[test]
     fn random_documents_never_panic_and_spans_are_exact() {
-        let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
-        for _ in 0..400 {
+        // `PMLINT_FUZZ_ITERS=100000 cargo test random_documents` searches longer.
+        let iters = std::env::var("PMLINT_FUZZ_ITERS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(400);
+        let seed = std::env::var("PMLINT_FUZZ_SEED")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0x9E37_79B9_7F4A_7C15);
+        let mut rng = XorShift(seed);
+        for _ in 0..iters {
             let doc = random_document(&mut rng);
             let report = lint(&doc);
             assert_positions_exact(&doc, &report);
@@ -508,8 +527,16 @@ mod tests {
 
     #[test]
     fn crlf_cr_and_bom_variants_give_the_lf_positions() {
-        let mut rng = XorShift(7);
-        for _ in 0..150 {
+        let iters = std::env::var("PMLINT_FUZZ_ITERS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(150);
+        let seed = std::env::var("PMLINT_FUZZ_SEED")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(7);
+        let mut rng = XorShift(seed);
+        for _ in 0..iters {
             let lf: String = (0..rng.below(20))
                 .map(|_| FRAGMENTS[rng.below(FRAGMENTS.len())])
                 .collect();

@@ -162,9 +162,24 @@ fn parse_yaml(text: &str, yaml_start: usize, yaml: &str, open_span: Span) -> Fro
     let value: Value = match serde_yaml::from_str(yaml) {
         Ok(v) => v,
         Err(e) => {
-            let span = match e.location() {
-                Some(loc) => {
-                    let at = (yaml_start + loc.index()).min(text.len());
+            let message = e.to_string();
+            // Some errors (control characters) carry a dummy location (line
+            // 1, column 1) and the real one only as " at position N" (a byte
+            // offset in the block) in the message.
+            let position = message.rfind(" at position ").and_then(|i| {
+                message[i + " at position ".len()..]
+                    .split(|c: char| !c.is_ascii_digit())
+                    .next()?
+                    .parse::<usize>()
+                    .ok()
+            });
+            let index = position.or_else(|| e.location().map(|loc| loc.index()));
+            let span = match index {
+                Some(index) => {
+                    let mut at = (yaml_start + index).min(text.len());
+                    while !text.is_char_boundary(at) {
+                        at -= 1;
+                    }
                     let end = text[at..]
                         .find(['\n', '\r'])
                         .map(|i| at + i)
@@ -173,10 +188,13 @@ fn parse_yaml(text: &str, yaml_start: usize, yaml: &str, open_span: Span) -> Fro
                 }
                 None => open_span.clone(),
             };
-            let message = e.to_string();
-            // serde_yaml appends " at line L column C" relative to the block;
-            // the report carries the file position instead.
-            let message = match message.find(" at line ") {
+            // serde_yaml appends " at line L column C" or " at position N"
+            // relative to the block; the report carries the file position
+            // instead (and CRLF files then get the same message).
+            let message = match message
+                .find(" at line ")
+                .or_else(|| message.find(" at position "))
+            {
                 Some(i) => message[..i].to_string(),
                 None => message,
             };
@@ -418,6 +436,23 @@ mod tests {
             "]".repeat(100)
         );
         assert!(matches!(locate(&ok, 0).front_matter, FrontMatter::Valid(_)));
+    }
+
+    #[test]
+    fn a_control_character_error_points_at_it_and_does_not_depend_on_line_endings() {
+        for nl in ["\n", "\r\n"] {
+            let text = format!("---{nl}title: x{nl}bad: a\u{1}b{nl}---{nl}");
+            match locate(&text, 0).front_matter {
+                FrontMatter::Invalid { message, span } => {
+                    assert_eq!(
+                        message,
+                        "front matter is not valid YAML: control characters are not allowed"
+                    );
+                    assert_eq!(span.start, text.find('\u{1}').unwrap(), "{nl:?}");
+                }
+                other => panic!("{other:?}"),
+            }
+        }
     }
 
     #[test]
