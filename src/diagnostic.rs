@@ -230,12 +230,15 @@ pub struct PositionCursor<'a> {
 
 impl<'a> PositionCursor<'a> {
     pub fn new(index: &'a LineIndex, text: &'a str) -> PositionCursor<'a> {
+        // Start after the BOM: counting from offset 0 would count the BOM
+        // as a column.
+        let offset = index.content_start.min(text.len());
         PositionCursor {
             index,
             text,
-            offset: 0,
+            offset,
             line: 0,
-            pos: index.position(text, 0),
+            pos: index.position(text, offset),
         }
     }
 
@@ -245,10 +248,16 @@ impl<'a> PositionCursor<'a> {
         let offset = offset.min(self.text.len());
         let line = self.index.line_of(offset);
         let pos = match self.text.get(self.offset..offset) {
-            Some(between) if line == self.line && offset >= self.offset => Position {
-                line: self.pos.line,
-                column: self.pos.column + between.chars().count(),
-            },
+            Some(between)
+                if line == self.line
+                    && offset >= self.offset
+                    && self.offset >= self.index.content_start =>
+            {
+                Position {
+                    line: self.pos.line,
+                    column: self.pos.column + between.chars().count(),
+                }
+            }
             _ => self.index.position(self.text, offset),
         };
         self.offset = offset;
@@ -261,10 +270,12 @@ impl<'a> PositionCursor<'a> {
     pub fn position_after(&self, start: usize, start_pos: Position, end: usize) -> Position {
         let end = end.min(self.text.len());
         match self.text.get(start..end) {
-            Some(between) if !between.contains('\n') => Position {
-                line: start_pos.line,
-                column: start_pos.column + between.chars().count(),
-            },
+            Some(between) if !between.contains('\n') && start >= self.index.content_start => {
+                Position {
+                    line: start_pos.line,
+                    column: start_pos.column + between.chars().count(),
+                }
+            }
             _ => self.index.position(self.text, end),
         }
     }
@@ -326,6 +337,23 @@ mod tests {
                 idx.position(text, text.len())
             );
         }
+    }
+
+    #[test]
+    fn cursor_does_not_count_the_bom_as_a_column() {
+        let text = "\u{feff}# Title\nx";
+        let idx = LineIndex::new(text);
+        let mut cur = PositionCursor::new(&idx, text);
+        let p = cur.position(3);
+        assert_eq!(p, Position { line: 1, column: 1 });
+        assert_eq!(
+            cur.position_after(3, p, 10),
+            Position { line: 1, column: 8 }
+        );
+        let mut cur = PositionCursor::new(&idx, text);
+        let p = cur.position(0);
+        assert_eq!(cur.position_after(0, p, 10), idx.position(text, 10));
+        assert_eq!(cur.position(5), idx.position(text, 5));
     }
 
     #[test]

@@ -181,6 +181,16 @@ pub fn file_problem(path: &str, message: String, opts: &LintOptions) -> FileRepo
 
 /// Lints a decoded document.
 pub fn lint_text(path: &str, text: &str, opts: &LintOptions) -> FileReport {
+    // A lone `\r` ends a line in CommonMark (and in editors): read it as
+    // `\n`. The replacement has the same length, so every offset is still
+    // an offset into the file as read.
+    let normalized;
+    let text = if has_lone_cr(text) {
+        normalized = lone_cr_to_lf(text);
+        normalized.as_str()
+    } else {
+        text
+    };
     let settings = opts.settings;
     let doc = Document::parse(text, settings);
     let status = doc.status();
@@ -239,15 +249,17 @@ pub fn lint_text(path: &str, text: &str, opts: &LintOptions) -> FileReport {
             })
             .unwrap_or(false)
     };
-    let meta = [
-        ("unknown-rule", std::mem::take(&mut sup.unknown)),
-        ("unused-suppression", sup.unused(&enabled)),
-    ];
-    for (id, diags) in meta {
+    // `unknown-rule` findings first: a comment that silences one of them has
+    // suppressed something, which `unused` must then know.
+    for id in ["unknown-rule", "unused-suppression"] {
+        let diags = if id == "unknown-rule" {
+            std::mem::take(&mut sup.unknown)
+        } else {
+            sup.unused(&enabled)
+        };
         let rule = rules::find(id).expect("suppression rules are registered");
         if let Level::On(sev) = level_of(rule.id, rule.default, rule.draft_relaxed) {
             for d in diags {
-                // Only a file-wide suppression can silence these.
                 let line = doc.line_of(d.span.start);
                 if !sup.suppresses(id, line) {
                     kept.push((d, sev));
@@ -316,6 +328,26 @@ pub fn lint_text(path: &str, text: &str, opts: &LintOptions) -> FileReport {
     }
 }
 
+/// Whether `text` has a `\r` that is not part of a CRLF pair.
+pub(crate) fn has_lone_cr(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.iter()
+        .enumerate()
+        .any(|(i, &c)| c == b'\r' && b.get(i + 1) != Some(&b'\n'))
+}
+
+/// `text` with every lone `\r` replaced by `\n` (CRLF pairs kept).
+pub(crate) fn lone_cr_to_lf(text: &str) -> String {
+    let mut out = text.as_bytes().to_vec();
+    for i in 0..out.len() {
+        if out[i] == b'\r' && out.get(i + 1) != Some(&b'\n') {
+            out[i] = b'\n';
+        }
+    }
+    // Only ASCII bytes changed, so the text is still UTF-8.
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+}
+
 /// Keeps a span inside the text and on character boundaries.
 fn clamp_span(text: &str, span: Span) -> Span {
     let mut start = span.start.min(text.len());
@@ -327,4 +359,276 @@ fn clamp_span(text: &str, span: Span) -> Span {
         end += 1;
     }
     start..end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lint(text: &str) -> FileReport {
+        let settings = Box::leak(Box::new(Settings::defaults()));
+        let opts = LintOptions {
+            settings,
+            today: NaiveDate::from_ymd_opt(2026, 11, 29).unwrap(),
+            select: None,
+            ignore: Vec::new(),
+        };
+        lint_text("t.md", text, &opts)
+    }
+
+    /// Line and column of `offset` counted the slow, obvious way: lines end
+    /// at `\n` or a lone `\r`, a leading BOM is not a column.
+    fn naive_position(text: &str, offset: usize) -> Position {
+        let (mut line, mut column) = (1, 1);
+        for (i, ch) in text[..offset].char_indices() {
+            let lone_cr = ch == '\r' && text.as_bytes().get(i + 1) != Some(&b'\n');
+            if ch == '\n' || lone_cr {
+                line += 1;
+                column = 1;
+            } else if !(i == 0 && ch == '\u{feff}') {
+                column += 1;
+            }
+        }
+        Position { line, column }
+    }
+
+    fn assert_positions_exact(text: &str, report: &FileReport) {
+        for f in &report.findings {
+            let ctx = format!("{f:?} in {text:?}");
+            assert!(
+                f.span.start <= f.span.end && f.span.end <= text.len(),
+                "{ctx}"
+            );
+            assert!(text.is_char_boundary(f.span.start), "{ctx}");
+            assert!(text.is_char_boundary(f.span.end), "{ctx}");
+            assert_eq!(
+                f.start,
+                naive_position(text, f.span.start),
+                "start of {ctx}"
+            );
+            assert_eq!(f.end, naive_position(text, f.span.end), "end of {ctx}");
+        }
+    }
+
+    /// A tiny deterministic generator (xorshift64*), so the property test
+    /// needs no dependency and fails the same way every time.
+    struct XorShift(u64);
+
+    impl XorShift {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    const FRAGMENTS: &[&str] = &[
+        "---\n",
+        "title: Outage 🔥 é\n",
+        "status: Draft\n",
+        "status: [Draft / Under Review / Finalised]\n",
+        "date: 2026-02-30\n",
+        "incident_start_time: 2026-01-01 10:00 PST\n",
+        "incident_end_time: 2026-01-01T09:00Z\n",
+        "incident_duration: [e.g., 2 hours 30 minutes]\n",
+        "author: &a [x, *a]\n",
+        "reviewers: @bob, Priya Shah\n",
+        "\tbad: : yaml\n",
+        "## 1. 🔍 Incident Summary\n",
+        "## 2. Incident Timeline\n",
+        "## Why Did It Happen? (Root Cause Analysis)\n",
+        "## 7. Action Items\n",
+        "## 🔥🔥\n",
+        "### 1.2 Incident ID\n",
+        "Setext heading\n==============\n",
+        "Lessons Learned\n---\n",
+        "| Time | Event Description | Responsible Party |\n|---|---|---|\n",
+        "| 10:00 | Bob broke prod | Bob Smith |\n",
+        "| 2026-01-01 23:59 UTC | fix |\n",
+        "| ID | Description | Owner | Target Date | Status |\n| --- | --- | --- | --- | --- |\n",
+        "| **PM-AI-001** | Add alert | TBD | 2026-06-31 | Blocked | extra |\n",
+        "| PM-AI-002 | - [ ] x | @a |\n",
+        "- [ ] PM-AI-005: Add alert on X — owner: @alice, due: 2025-08-01\n",
+        "- [x] PM-AI-006: done\n",
+        "- **Root Cause 1:** the cache\n  - *Why:* because\n",
+        "**Contributing Factors:** many\n",
+        "> quoted human error by @carol\n",
+        "> - > - nested [Insert details here]\n",
+        "    indented code: human error\n",
+        "```\n<!-- pmlint-disable -->\nhuman error\n```\n",
+        "<!-- pmlint-disable-next-line blameless-language -->\n",
+        "<!-- pmlint-disable blameless-language, nope -->\n",
+        "<!-- pmlint-enable nope -->\n",
+        "<!-- pmlint-disable-file -->\n",
+        "<!-- PMLINT-DISABLE bogus -->\n",
+        "<!-- unclosed comment\n",
+        "It was just a simple human error; they should have known better.\n",
+        "Impact: several users, 41 lakh requests, 3.5k errors.\n",
+        "[a](<b c>) <http://x> [ref] [^1]\n\n[ref]: <x y> \"t\"\n[^1]: footnote: human error\n",
+        "事故 😀 Ã¼Ã” mojibake then human error\n",
+        "e\u{301}\u{301} combining, then careless\n",
+        "\n",
+        "\n\n",
+        "   \n",
+        "- a\n  - b\n    - c\n      - d human error\n",
+        "<div>\nhuman error\n</div>\n",
+        "YYYY-MM-DD HH:MM [Timezone]\n",
+        "\u{0}",
+        "\t- tab item\t**Root Cause 2:**\twhy\n",
+        "| 😀 Time | Évent | Who 👩‍💻 |\n|:-:|--|--:|\n| ２３:５９ | Ünïcode human error | Zoë Ñ |\n",
+        "## Action Items ##\n#\n###### \n",
+        "> - [ ] PM-AI-9: quoted task — owner: @x, due: 2020-02-30\n",
+        "| <!-- pmlint-disable-next-line --> | a \\| b | `c | d` |\n",
+        "NBSP\u{a0}human\u{a0}error, ZWJ \u{200d} LS \u{2028} PS \u{2029} end\n",
+        "***\n___\n",
+        "1. one\n2) two\n   10. ten human error\n",
+        "Incident ID: INC-1\n### 1.3 Date and Time\nStart: 2026-01-01 10:00 UTC\nDuration: 1h 47m\n",
+        "[^note]: *Why:* the on-call engineer forgot\n",
+        "no newline at end",
+    ];
+
+    fn random_document(rng: &mut XorShift) -> String {
+        let mut doc = String::new();
+        if rng.below(4) == 0 {
+            doc.push('\u{feff}');
+        }
+        for _ in 0..rng.below(25) {
+            doc.push_str(FRAGMENTS[rng.below(FRAGMENTS.len())]);
+        }
+        match rng.below(4) {
+            0 => doc.replace('\n', "\r\n"),
+            1 => doc.replace('\n', "\r"),
+            _ => doc,
+        }
+    }
+
+    #[test]
+    fn random_documents_never_panic_and_spans_are_exact() {
+        // `PMLINT_FUZZ_ITERS=100000 cargo test random_documents` searches longer.
+        let iters = std::env::var("PMLINT_FUZZ_ITERS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(400);
+        let seed = std::env::var("PMLINT_FUZZ_SEED")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0x9E37_79B9_7F4A_7C15);
+        let mut rng = XorShift(seed);
+        for _ in 0..iters {
+            let doc = random_document(&mut rng);
+            let report = lint(&doc);
+            assert_positions_exact(&doc, &report);
+        }
+    }
+
+    #[test]
+    fn crlf_cr_and_bom_variants_give_the_lf_positions() {
+        let iters = std::env::var("PMLINT_FUZZ_ITERS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(150);
+        let seed = std::env::var("PMLINT_FUZZ_SEED")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(7);
+        let mut rng = XorShift(seed);
+        for _ in 0..iters {
+            let lf: String = (0..rng.below(20))
+                .map(|_| FRAGMENTS[rng.below(FRAGMENTS.len())])
+                .collect();
+            let key = |r: &FileReport| -> Vec<_> {
+                r.findings
+                    .iter()
+                    .map(|f| (f.rule.clone(), f.start, f.end, f.message.clone()))
+                    .collect()
+            };
+            let expected = key(&lint(&lf));
+            for variant in [
+                lf.replace('\n', "\r\n"),
+                lf.replace('\n', "\r"),
+                format!("\u{feff}{lf}"),
+                format!("\u{feff}{}", lf.replace('\n', "\r\n")),
+            ] {
+                assert_eq!(key(&lint(&variant)), expected, "{variant:?}");
+            }
+        }
+    }
+
+    fn rules_of(r: &FileReport) -> Vec<(&str, usize)> {
+        r.findings
+            .iter()
+            .map(|f| (f.rule.as_str(), f.start.line))
+            .filter(|(id, _)| {
+                ["blameless-language", "unknown-rule", "unused-suppression"].contains(id)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_suppression_that_silences_unknown_rule_is_used() {
+        let r = lint("# T\n\n<!-- pmlint-disable unknown-rule -->\n<!-- pmlint-disable nope -->\n");
+        assert_eq!(rules_of(&r), []);
+    }
+
+    #[test]
+    fn a_multi_line_suppression_comment_is_a_directive() {
+        let r = lint("# T\n\n<!--\n  pmlint-disable-next-line\n  blameless-language\n-->\nIt was human error.\n");
+        assert_eq!(rules_of(&r), []);
+    }
+
+    #[test]
+    fn unknown_ids_are_unknown_rule_only() {
+        let r = lint("# T\n\n<!-- pmlint-disable nope -->\nIt was human error.\n<!-- pmlint-enable nope -->\n<!-- pmlint-disable-next-line nope, blameless-language -->\n\nhuman error\nhuman error\n");
+        assert_eq!(
+            rules_of(&r),
+            [
+                ("unknown-rule", 3),
+                ("blameless-language", 4),
+                ("unknown-rule", 5),
+                ("unknown-rule", 6),
+                ("blameless-language", 9)
+            ]
+        );
+    }
+
+    #[test]
+    fn comments_in_code_are_not_directives() {
+        let r = lint("# T\n\n```\n<!-- pmlint-disable-file -->\n```\n\n    <!-- pmlint-disable-file -->\n\n`<!-- pmlint-disable-file -->` human error\n");
+        assert_eq!(rules_of(&r), [("blameless-language", 9)]);
+    }
+
+    #[test]
+    fn a_lone_cr_ends_a_line() {
+        let text = "---\rtitle: x\r---\r# T\rIt was human error.\r";
+        let report = lint(text);
+        let f = report
+            .findings
+            .iter()
+            .find(|f| f.rule.as_str() == "blameless-language")
+            .expect("human error is found");
+        assert_eq!(f.start, Position { line: 5, column: 8 });
+        assert!(report
+            .findings
+            .iter()
+            .all(|f| f.rule.as_str() != "frontmatter-missing"));
+        assert_positions_exact(text, &report);
+    }
+
+    #[test]
+    fn a_bom_does_not_shift_findings_on_line_one() {
+        let lf = lint("# Notes about human error\n");
+        let bom = lint("\u{feff}# Notes about human error\n");
+        let pos = |r: &FileReport| {
+            r.findings
+                .iter()
+                .map(|f| (f.start, f.end))
+                .collect::<Vec<_>>()
+        };
+        assert!(!lf.findings.is_empty());
+        assert_eq!(pos(&bom), pos(&lf));
+    }
 }

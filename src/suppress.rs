@@ -50,7 +50,17 @@ struct Region {
 /// The suppressions of one document.
 #[derive(Debug, Default)]
 pub struct Suppressions {
-    regions: Vec<Region>,
+    /// Regions that run to the end of the file (`disable-file`, a `disable`
+    /// never closed): few.
+    open_ended: Vec<Region>,
+    /// Closed regions over several lines (`disable`…`enable`), sorted by
+    /// first line, with the running maximum of their last lines, so a lookup
+    /// visits only the regions that can cover a line.
+    ranged: Vec<Region>,
+    ranged_max_last: Vec<usize>,
+    /// One-line regions (`disable-next-line`) by their line, so a file with
+    /// thousands of them stays linear.
+    line_regions: std::collections::HashMap<usize, Vec<Region>>,
     /// Per directive: its span, its ids (empty = all), and whether it was used.
     comments: Vec<(Span, Vec<String>, bool)>,
     /// `unknown-rule` findings from the comments.
@@ -121,8 +131,28 @@ impl Suppressions {
                 all: written == 0,
             });
         }
+        let (line_regions, regions): (Vec<Region>, Vec<Region>) = regions(doc, &directives)
+            .into_iter()
+            .partition(|r| r.first == r.last);
+        let (open_ended, mut ranged): (Vec<Region>, Vec<Region>) =
+            regions.into_iter().partition(|r| r.last == usize::MAX);
+        ranged.sort_by_key(|r| r.first);
+        let ranged_max_last = ranged
+            .iter()
+            .scan(0, |max, r| {
+                *max = r.last.max(*max);
+                Some(*max)
+            })
+            .collect();
+        let mut by_line: std::collections::HashMap<usize, Vec<Region>> = Default::default();
+        for r in line_regions {
+            by_line.entry(r.first).or_default().push(r);
+        }
         Suppressions {
-            regions: regions(doc, &directives),
+            open_ended,
+            ranged,
+            ranged_max_last,
+            line_regions: by_line,
             comments: directives
                 .iter()
                 .map(|d| (d.span.clone(), d.ids.clone(), d.kind == Kind::Enable))
@@ -135,7 +165,15 @@ impl Suppressions {
     /// (and marks the suppression used).
     pub fn suppresses(&mut self, rule: &str, line: usize) -> bool {
         let mut hit = false;
-        for r in &self.regions {
+        let one_line = self.line_regions.get(&line).into_iter().flatten();
+        // Closed regions starting at or before `line`, walked back while one
+        // of them can still reach it.
+        let starts_before = self.ranged.partition_point(|r| r.first <= line);
+        let reaching = (0..starts_before)
+            .rev()
+            .take_while(|&i| self.ranged_max_last[i] >= line)
+            .map(|i| &self.ranged[i]);
+        for r in self.open_ended.iter().chain(one_line).chain(reaching) {
             let covers = match &r.id {
                 Some(id) => id == rule,
                 None => !r.except.iter().any(|e| e == rule),
@@ -294,6 +332,27 @@ mod tests {
         assert!(s.suppresses("blameless-language", 2));
         assert!(!s.suppresses("blameless-language", 4));
         assert!(s.suppresses("minimizing-language", 4));
+    }
+
+    #[test]
+    fn every_kind_of_region_is_found_among_many() {
+        let mut text = String::from("<!-- pmlint-disable-file minimizing-language -->\n");
+        for _ in 0..50 {
+            text.push_str("<!-- pmlint-disable blameless-language -->\nx\n<!-- pmlint-enable blameless-language -->\ny\n<!-- pmlint-disable-next-line individual-blamed -->\nz\n");
+        }
+        text.push_str("<!-- pmlint-disable -->\nlast\n");
+        let (mut s, _) = sup(&text);
+        // Block k (0-based) starts on line 2 + 6k.
+        for k in 0..50 {
+            let first = 2 + 6 * k;
+            assert!(s.suppresses("blameless-language", first + 1), "block {k}");
+            assert!(!s.suppresses("blameless-language", first + 3), "block {k}");
+            assert!(s.suppresses("individual-blamed", first + 5), "block {k}");
+            assert!(!s.suppresses("individual-blamed", first + 3), "block {k}");
+            assert!(s.suppresses("minimizing-language", first + 3), "block {k}");
+        }
+        assert!(s.suppresses("individual-blamed", 2 + 6 * 50 + 1));
+        assert!(s.unused(&|_| true).is_empty());
     }
 
     #[test]

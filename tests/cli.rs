@@ -1869,3 +1869,19 @@ fn disable_until_enable_and_unknown_ids_in_enable() {
         "did you mean `no-internal-hostnames`?"
     );
 }
+
+#[test]
+fn walked_file_with_lone_cr_line_endings_is_linted() {
+    let dir = repo(&[]);
+    write(
+        dir.path(),
+        "docs/old-mac.md",
+        "---\rtitle: x\rstatus: Draft\r---\r\r## Incident Summary\r\rIt was human error.\r",
+    );
+    let (v, _) = run_json(dir.path(), &["--select", "blameless-language", "."]);
+    assert_eq!(v["summary"]["files"], 1);
+    assert_eq!(
+        findings(&v),
+        vec![("docs/old-mac.md".into(), "blameless-language".into(), 8, 8)]
+    );
+}

@@ -316,6 +316,14 @@ fn lint_one(
 /// A cheap test before the full parse: front matter at the top, or a
 /// heading that names a configured section.
 fn looks_like_postmortem(text: &str, opts: &LintOptions) -> bool {
+    // Lone CR line endings read as LF, as in the lint.
+    let normalized;
+    let text = if lint::has_lone_cr(text) {
+        normalized = lint::lone_cr_to_lf(text);
+        normalized.as_str()
+    } else {
+        text
+    };
     let content = text.strip_prefix('\u{feff}').unwrap_or(text);
     if content.starts_with("---") {
         let doc_fm = crate::document::frontmatter::locate(text, text.len() - content.len());

@@ -2,7 +2,7 @@
 //! (honouring `.gitignore`), globs, or the configuration's `include`.
 
 use crate::config::Settings;
-use globset::{Glob, GlobMatcher};
+use globset::{GlobBuilder, GlobMatcher};
 use std::path::{Path, PathBuf};
 
 /// A file to lint and how it was named.
@@ -37,18 +37,25 @@ pub fn collect(
             });
         } else if path.is_dir() {
             walk(path, None, settings, &mut out, skipped);
-        } else if p.contains(['*', '?', '[']) {
-            let glob = Glob::new(p.trim_start_matches("./"))
+        } else if p.contains(['*', '?', '[', '{']) {
+            let (base, pattern) = glob_parts(p);
+            // `*` stays inside one directory, as in a shell; `**` crosses them.
+            let glob = GlobBuilder::new(&pattern)
+                .literal_separator(true)
+                .build()
                 .map_err(|e| format!("invalid glob `{p}`: {e}"))?
                 .compile_matcher();
-            let base = glob_base(p);
             let before = out.len();
             walk(&base, Some(&glob), settings, &mut out, skipped);
             if out.len() == before {
                 skipped.push(format!("{p}: no file matches this glob"));
             }
         } else {
-            return Err(format!("{p}: no such file or directory"));
+            return Err(if path.exists() {
+                format!("{p}: not a regular file or directory")
+            } else {
+                format!("{p}: no such file or directory")
+            });
         }
     }
     out.sort();
@@ -56,20 +63,42 @@ pub fn collect(
     Ok(out)
 }
 
-/// The literal directory part of a glob (`postmortems/**/*.md` → `postmortems`).
-fn glob_base(pattern: &str) -> PathBuf {
+/// Splits a glob into the directory to walk and the pattern to match
+/// against the walked paths. Leading components that name an existing
+/// directory are taken literally, even with glob characters in their name
+/// (`g[1]/*.md` lints `g[1]/pm.md`); an absolute glob walks from its own
+/// directory (`/srv/pm/*.md`).
+fn glob_parts(pattern: &str) -> (PathBuf, String) {
+    let mut pattern = pattern;
+    while let Some(rest) = pattern.strip_prefix("./") {
+        pattern = rest;
+    }
+    let parts: Vec<&str> = pattern.split('/').collect();
     let mut base = PathBuf::new();
-    for part in pattern.split('/') {
-        if part.contains(['*', '?', '[', '{']) {
+    let mut literal = String::new();
+    let mut i = 0;
+    if pattern.starts_with('/') {
+        base.push("/");
+        literal.push('/');
+        i = 1;
+    }
+    // The last part names files: only the parts before it can be directories.
+    while i + 1 < parts.len() {
+        let part = parts[i];
+        let dir = base.join(part);
+        if part.is_empty() || part == "**" || !dir.is_dir() {
             break;
         }
-        base.push(part);
+        base = dir;
+        literal.push_str(&globset::escape(part));
+        literal.push('/');
+        i += 1;
     }
-    if base.as_os_str().is_empty() || !base.is_dir() {
-        PathBuf::from(".")
-    } else {
-        base
+    let pattern = format!("{literal}{}", parts[i..].join("/"));
+    if base.as_os_str().is_empty() {
+        base = PathBuf::from(".");
     }
+    (base, pattern)
 }
 
 fn walk(
@@ -213,5 +242,72 @@ impl RepoBase {
             Ok(rel) => display(rel),
             Err(_) => reported.to_string(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lints(paths: &[&str]) -> Vec<String> {
+        let settings = Settings::defaults();
+        let paths: Vec<String> = paths.iter().map(|p| p.to_string()).collect();
+        collect(&paths, &settings, &mut Vec::new())
+            .unwrap()
+            .into_iter()
+            .map(|t| t.display)
+            .collect()
+    }
+
+    fn tree() -> tempfile::TempDir {
+        let dir = tempfile::Builder::new()
+            .prefix("pmlint-files")
+            .tempdir()
+            .unwrap();
+        for f in ["top.md", "sub/deep.md", "g[1]/pm.md"] {
+            let p = dir.path().join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "# x\n").unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn a_star_glob_stays_in_its_directory() {
+        let dir = tree();
+        let root = display(dir.path());
+        assert_eq!(
+            lints(&[&format!("{root}/*.md")]),
+            [format!("{root}/top.md")]
+        );
+        assert_eq!(
+            lints(&[&format!("{root}/**/deep.md")]),
+            [format!("{root}/sub/deep.md")]
+        );
+    }
+
+    #[test]
+    fn an_absolute_glob_matches_its_files() {
+        let dir = tree();
+        let root = display(dir.path());
+        assert!(root.starts_with('/'));
+        assert_eq!(
+            lints(&[&format!("{root}/sub/*.md")]),
+            [format!("{root}/sub/deep.md")]
+        );
+    }
+
+    #[test]
+    fn a_directory_named_with_glob_characters_is_taken_literally() {
+        let dir = tree();
+        let root = display(dir.path());
+        assert_eq!(
+            lints(&[&format!("{root}/g[1]/*.md")]),
+            [format!("{root}/g[1]/pm.md")]
+        );
+        assert_eq!(
+            lints(&[&format!("{root}/g[1]")]),
+            [format!("{root}/g[1]/pm.md")]
+        );
     }
 }

@@ -103,13 +103,83 @@ fn opening_line(text: &str, start: usize) -> Option<(usize, usize)> {
         .then_some((start + 3, start + line_end))
 }
 
+/// How deep flow collections (`[`, `{`) may nest. serde_yaml refuses more
+/// than 128 levels anyway, but only after libyaml's scanner has read the
+/// whole block, and that scanner is quadratic in the nesting depth (200 KB
+/// of `[` took 26 s): deeper blocks are rejected before parsing.
+const MAX_FLOW_DEPTH: usize = 128;
+
+/// The offset in `yaml` of the first `[`/`{` nested deeper than `limit`,
+/// counting brackets outside quoted scalars and comments. Brackets inside a
+/// plain scalar are counted too, which can only over-count; no real front
+/// matter comes near the limit.
+fn too_deep_flow(yaml: &str, limit: usize) -> Option<usize> {
+    let bytes = yaml.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > limit {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            // Quotes only open a scalar inside a flow collection (elsewhere
+            // `it's` is plain text).
+            q @ (b'"' | b'\'') if depth > 0 => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != q {
+                    if q == b'"' && bytes[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+            }
+            b'#' if i == 0 || matches!(bytes[i - 1], b' ' | b'\t' | b'\n' | b'\r') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 fn parse_yaml(text: &str, yaml_start: usize, yaml: &str, open_span: Span) -> FrontMatter {
+    if let Some(at) = too_deep_flow(yaml, MAX_FLOW_DEPTH) {
+        let at = yaml_start + at;
+        return FrontMatter::Invalid {
+            message: format!(
+                "front matter is not valid YAML: lists or mappings nested more than {MAX_FLOW_DEPTH} levels deep"
+            ),
+            span: at..at + 1,
+        };
+    }
     let value: Value = match serde_yaml::from_str(yaml) {
         Ok(v) => v,
         Err(e) => {
-            let span = match e.location() {
-                Some(loc) => {
-                    let at = (yaml_start + loc.index()).min(text.len());
+            let message = e.to_string();
+            // Some errors (control characters) carry a dummy location (line
+            // 1, column 1) and the real one only as " at position N" (a byte
+            // offset in the block) in the message.
+            let position = message.rfind(" at position ").and_then(|i| {
+                message[i + " at position ".len()..]
+                    .split(|c: char| !c.is_ascii_digit())
+                    .next()?
+                    .parse::<usize>()
+                    .ok()
+            });
+            let index = position.or_else(|| e.location().map(|loc| loc.index()));
+            let span = match index {
+                Some(index) => {
+                    let mut at = (yaml_start + index).min(text.len());
+                    while !text.is_char_boundary(at) {
+                        at -= 1;
+                    }
                     let end = text[at..]
                         .find(['\n', '\r'])
                         .map(|i| at + i)
@@ -118,10 +188,13 @@ fn parse_yaml(text: &str, yaml_start: usize, yaml: &str, open_span: Span) -> Fro
                 }
                 None => open_span.clone(),
             };
-            let message = e.to_string();
-            // serde_yaml appends " at line L column C" relative to the block;
-            // the report carries the file position instead.
-            let message = match message.find(" at line ") {
+            // serde_yaml appends " at line L column C" or " at position N"
+            // relative to the block; the report carries the file position
+            // instead (and CRLF files then get the same message).
+            let message = match message
+                .find(" at line ")
+                .or_else(|| message.find(" at position "))
+            {
                 Some(i) => message[..i].to_string(),
                 None => message,
             };
@@ -336,6 +409,49 @@ mod tests {
                 assert!(span.start >= 4, "{span:?}");
             }
             other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn deeply_nested_flow_collections_are_invalid_not_slow() {
+        let deep = format!(
+            "---\ntitle: {}{}\n---\n",
+            "[".repeat(50_000),
+            "]".repeat(50_000)
+        );
+        match locate(&deep, 0).front_matter {
+            FrontMatter::Invalid { message, span } => {
+                assert!(message.contains("nested more than 128"), "{message}");
+                assert_eq!(span.start, 4 + 7 + 128);
+            }
+            other => panic!("{other:?}"),
+        }
+        // Brackets in quotes and comments, and nesting within the limit, are fine.
+        let ok = format!(
+            "---\ntitle: [\"{}\", '{}'] # {}\nreviewers: {}a{}\n---\n",
+            "[".repeat(300),
+            "{".repeat(300),
+            "[".repeat(300),
+            "[".repeat(100),
+            "]".repeat(100)
+        );
+        assert!(matches!(locate(&ok, 0).front_matter, FrontMatter::Valid(_)));
+    }
+
+    #[test]
+    fn a_control_character_error_points_at_it_and_does_not_depend_on_line_endings() {
+        for nl in ["\n", "\r\n"] {
+            let text = format!("---{nl}title: x{nl}bad: a\u{1}b{nl}---{nl}");
+            match locate(&text, 0).front_matter {
+                FrontMatter::Invalid { message, span } => {
+                    assert_eq!(
+                        message,
+                        "front matter is not valid YAML: control characters are not allowed"
+                    );
+                    assert_eq!(span.start, text.find('\u{1}').unwrap(), "{nl:?}");
+                }
+                other => panic!("{other:?}"),
+            }
         }
     }
 

@@ -154,6 +154,9 @@ pub fn parse(text: &str, body_start: usize) -> Markdown {
     let mut in_head = false;
     let mut in_cell = false;
     let mut in_heading = false;
+    // Start of the HTML block being read: its comments are collected from
+    // the whole block, so a comment may span several lines.
+    let mut html_block: Option<usize> = None;
     // Emphasis run being collected as a potential item label.
     let mut emphasis_text = String::new();
     let mut emphasis_start = 0usize;
@@ -233,6 +236,10 @@ pub fn parse(text: &str, body_start: usize) -> Markdown {
                             mask_link(&mut md.mask, &range);
                         }
                         stack.push(Frame::Link);
+                    }
+                    Tag::HtmlBlock => {
+                        html_block = Some(range.start);
+                        stack.push(Frame::Other);
                     }
                     Tag::List(_) => {
                         // A nested list ends the label window of the item.
@@ -325,6 +332,11 @@ pub fn parse(text: &str, body_start: usize) -> Markdown {
                         }
                     }
                     (TagEnd::Link | TagEnd::Image, Some(Frame::Link)) => link_depth -= 1,
+                    (TagEnd::HtmlBlock, _) => {
+                        if let Some(start) = html_block.take() {
+                            collect_comments(start..range.end, bytes, &mut md.comments);
+                        }
+                    }
                     (TagEnd::Paragraph, _) => {
                         // Text after the first paragraph cannot open a label.
                         if let Some(p) = label_pending.last_mut() {
@@ -415,8 +427,10 @@ pub fn parse(text: &str, body_start: usize) -> Markdown {
                     md.items[index].task = Some(checked);
                 }
             }
+            // Inside an HTML block: collected at its end.
+            Event::Html(_) if html_block.is_some() => {}
             Event::Html(h) | Event::InlineHtml(h) => {
-                collect_comments(&h, range.start, bytes, &mut md.comments);
+                collect_comments(range.start..range.start + h.len(), bytes, &mut md.comments);
             }
             Event::Code(_) // turned into Text above
             | Event::FootnoteReference(_)
@@ -471,11 +485,13 @@ fn trim_cell(bytes: &[u8], span: Span) -> Span {
     s..e
 }
 
-/// Finds every `<!-- … -->` in an HTML event (a block may hold several).
-fn collect_comments(html: &str, offset: usize, bytes: &[u8], out: &mut Vec<Comment>) {
+/// Finds every `<!-- … -->` in the source range of HTML (a block may hold
+/// several, and one may span lines).
+fn collect_comments(range: Span, bytes: &[u8], out: &mut Vec<Comment>) {
     // The event text can differ from the source (indentation is stripped in
     // some containers), so search the source bytes of the event's range.
-    let end = (offset + html.len()).min(bytes.len());
+    let offset = range.start.min(bytes.len());
+    let end = range.end.min(bytes.len());
     let src = &bytes[offset..end];
     let mut i = 0;
     while let Some(open) = find(&src[i..], b"<!--") {
@@ -559,6 +575,18 @@ mod tests {
         assert!(m.contains("link"));
         assert!(!m.contains("careless"));
         assert_eq!(md.mask.len(), text.len());
+    }
+
+    #[test]
+    fn a_comment_may_span_lines() {
+        let text = "# T\n\n<!--\npmlint-disable-next-line a\n-->\nx <!-- one --> y\n";
+        let md = parse(text, 0);
+        let bodies: Vec<_> = md.comments.iter().map(|c| c.body.as_str()).collect();
+        assert_eq!(bodies, ["pmlint-disable-next-line a", "one"]);
+        assert_eq!(
+            &text[md.comments[0].span.clone()],
+            "<!--\npmlint-disable-next-line a\n-->"
+        );
     }
 
     #[test]
