@@ -10,10 +10,31 @@ use miette::{
 use std::fmt;
 
 /// The file's text under its name, borrowed (miette's `NamedSource` would
-/// need an owned copy of every file).
+/// need an owned copy of every file), with where its lines start.
+///
+/// miette's own `read_span` for text walks from the start of the file to the
+/// span on every call, so a file with many findings rendered in quadratic
+/// time (50,000 findings in a 1.3 MB file: 177 s). Each call now hands
+/// miette only the text from a few lines before the span.
 struct Named<'a> {
     name: &'a str,
     text: &'a str,
+    /// Offsets where lines start, with line breaks as miette counts them
+    /// (`\n`, `\r\n`, or a lone `\r`).
+    starts: Vec<usize>,
+}
+
+impl<'a> Named<'a> {
+    fn new(name: &'a str, text: &'a str) -> Named<'a> {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        for (i, b) in bytes.iter().enumerate() {
+            if *b == b'\n' || *b == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+                starts.push(i + 1);
+            }
+        }
+        Named { name, text, starts }
+    }
 }
 
 impl SourceCode for Named<'_> {
@@ -23,16 +44,24 @@ impl SourceCode for Named<'_> {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let inner = self
-            .text
-            .read_span(span, context_lines_before, context_lines_after)?;
+        // Start one line earlier than the context needs: miette then sees
+        // the same lines before the span as it would from the file's start.
+        let line = self.starts.partition_point(|s| *s <= span.offset()) - 1;
+        let first_line = line.saturating_sub(context_lines_before + 1);
+        let window_start = self.starts[first_line];
+        let window = &self.text.as_bytes()[window_start..];
+        let inner_span = SourceSpan::new((span.offset() - window_start).into(), span.len());
+        let inner = window.read_span(&inner_span, context_lines_before, context_lines_after)?;
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.to_string(),
             inner.data(),
-            *inner.span(),
-            inner.line(),
+            SourceSpan::new(
+                (inner.span().offset() + window_start).into(),
+                inner.span().len(),
+            ),
+            inner.line() + first_line,
             inner.column(),
-            inner.line_count(),
+            inner.line_count() + first_line,
         )))
     }
 }
@@ -105,7 +134,7 @@ pub fn render_file(path: &str, text: &str, findings: &[Finding], color: bool) ->
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_context_lines(1)
         .with_width(100);
-    let source = Named { name: path, text };
+    let source = Named::new(path, text);
     let mut out = String::new();
     for f in findings {
         let report = Report {
@@ -146,4 +175,36 @@ pub fn render_plain(path: &str, findings: &[Finding]) -> String {
             )
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windowed_spans_read_like_miettes_whole_file_spans() {
+        let text = "a\r\nbé\rc\n\nline 🔥 five\r\n\r\nseven\nlast";
+        let named = Named::new("f.md", text);
+        for start in 0..=text.len() {
+            for len in [0, 1, 3, 12] {
+                let span = SourceSpan::new(start.into(), len);
+                for (before, after) in [(0, 0), (1, 1), (2, 3)] {
+                    let ours = named.read_span(&span, before, after);
+                    let theirs = text.read_span(&span, before, after);
+                    match (ours, theirs) {
+                        (Ok(o), Ok(t)) => {
+                            let ctx = format!("{start} {len} {before} {after}");
+                            assert_eq!(o.data(), t.data(), "{ctx}");
+                            assert_eq!(o.span(), t.span(), "{ctx}");
+                            assert_eq!(o.line(), t.line(), "{ctx}");
+                            assert_eq!(o.column(), t.column(), "{ctx}");
+                            assert_eq!(o.line_count(), t.line_count(), "{ctx}");
+                        }
+                        (Err(_), Err(_)) => {}
+                        (o, t) => panic!("{start} {len}: {:?} vs {:?}", o.is_ok(), t.is_ok()),
+                    }
+                }
+            }
+        }
+    }
 }
