@@ -8,7 +8,7 @@ use crate::document::normalize_heading;
 use crate::rules::{self, custom::CustomRule};
 use crate::time::{parse_duration, Zone, ZoneRules};
 use chrono::Duration;
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use regex::Regex;
 use std::collections::HashMap;
 
@@ -432,11 +432,29 @@ fn split_setting(
     }
 }
 
+/// Compiles configuration globs. As on the command line (and in a shell),
+/// `*` stays within one directory; `**` crosses directories.
 fn globs(patterns: &[String]) -> Result<GlobSet, (&str, globset::Error)> {
     let mut b = GlobSetBuilder::new();
     for p in patterns {
-        let g = Glob::new(p.trim_start_matches("./")).map_err(|e| (p.as_str(), e))?;
+        let g = GlobBuilder::new(p.trim_start_matches("./"))
+            .literal_separator(true)
+            .build()
+            .map_err(|e| (p.as_str(), e))?;
         b.add(g);
     }
     b.build().map_err(|e| (patterns[0].as_str(), e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_globs_keep_star_within_a_directory() {
+        let set = globs(&["postmortems/*.md".to_string(), "legacy/**".to_string()]).expect("valid");
+        assert!(set.is_match("postmortems/a.md"));
+        assert!(!set.is_match("postmortems/2025/a.md"));
+        assert!(set.is_match("legacy/2019/old.md"));
+    }
 }
