@@ -4,7 +4,6 @@ use super::files::{self, Target};
 use super::{load_settings, write_atomic, EXIT_FAILURES, EXIT_OK, EXIT_USAGE};
 use crate::cli::{CheckArgs, ColorChoice, Format};
 use crate::diagnostic::Severity;
-use crate::document::FrontMatter;
 use crate::lint::{self, FileReport, LintOptions};
 use crate::output::{self, FileResult, RunReport};
 use rayon::prelude::*;
@@ -325,11 +324,9 @@ fn looks_like_postmortem(text: &str, opts: &LintOptions) -> bool {
         text
     };
     let content = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if content.starts_with("---") {
-        let doc_fm = crate::document::frontmatter::locate(text, text.len() - content.len());
-        if !matches!(doc_fm.front_matter, FrontMatter::Missing) {
-            return true;
-        }
+    // The opening `---` line is enough: the YAML is parsed once, in the lint.
+    if crate::document::frontmatter::opens_front_matter(text, text.len() - content.len()) {
+        return true;
     }
     // ATX headings only: a full parse happens once, in the lint.
     content.lines().any(|line| {

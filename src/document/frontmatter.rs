@@ -93,6 +93,12 @@ pub fn locate(text: &str, content_start: usize) -> Located {
     }
 }
 
+/// Whether the text at `content_start` opens a front-matter block: exactly
+/// when [`locate`] does not report it `Missing`, without parsing the YAML.
+pub fn opens_front_matter(text: &str, content_start: usize) -> bool {
+    opening_line(text, content_start).is_some()
+}
+
 /// If the text at `start` is a `---` line, returns (end of `---`, start of
 /// the next line).
 fn opening_line(text: &str, start: usize) -> Option<(usize, usize)> {
