@@ -1885,3 +1885,40 @@ fn walked_file_with_lone_cr_line_endings_is_linted() {
         vec![("docs/old-mac.md".into(), "blameless-language".into(), 8, 8)]
     );
 }
+
+#[test]
+fn human_output_inside_actions_stops_workflow_commands_around_document_text() {
+    let dir = repo(&[]);
+    write(
+        dir.path(),
+        "a.md",
+        "---\ntitle: x\n---\n\n::error file=x::injected human error\n",
+    );
+    let out = check(
+        dir.path(),
+        &[
+            "--format",
+            "human",
+            "--color",
+            "never",
+            "--select",
+            "blameless-language",
+            "a.md",
+        ],
+    )
+    .env("GITHUB_ACTIONS", "true")
+    .output()
+    .expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    let lines: Vec<&str> = stdout.lines().collect();
+    let token = lines[0]
+        .strip_prefix("::stop-commands::")
+        .expect("first line stops commands");
+    assert!(token.starts_with("pmlint-") && token.len() > 10, "{token}");
+    assert_eq!(lines.last().copied(), Some(format!("::{token}::").as_str()));
+    assert_eq!(stdout.matches(token).count(), 2, "{stdout}");
+    assert!(
+        stdout.contains("::error file=x::injected"),
+        "the snippet is inside the region"
+    );
+}

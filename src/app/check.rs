@@ -189,6 +189,17 @@ pub fn run(args: CheckArgs) -> miette::Result<i32> {
             s
         }
     };
+    // Inside GitHub Actions, text formats echo document text and file names
+    // into the log, where a line starting with `::` would be a workflow
+    // command: stop command processing around them.
+    let in_actions = std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
+    let rendered =
+        if in_actions && args.output.is_none() && matches!(format, Format::Human | Format::Concise)
+        {
+            stop_commands(&rendered)
+        } else {
+            rendered
+        };
     match &args.output {
         Some(path) => {
             if let Err(e) = write_atomic(path, rendered.as_bytes()) {
@@ -336,4 +347,27 @@ fn looks_like_postmortem(text: &str, opts: &LintOptions) -> bool {
             title.starts_with([' ', '\t']) && opts.settings.match_heading(title.trim()).is_some()
         }
     })
+}
+
+/// Wraps `text` in `::stop-commands::TOKEN` … `::TOKEN::`. The token is
+/// random per run (the standard library's randomly keyed hasher), so no
+/// document can contain the line that resumes command processing.
+fn stop_commands(text: &str) -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let token = loop {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u32(std::process::id());
+        let token = format!("pmlint-{:016x}", h.finish());
+        if !text.contains(&token) {
+            break token;
+        }
+    };
+    let mut out = String::with_capacity(text.len() + 2 * token.len() + 24);
+    out.push_str(&format!("::stop-commands::{token}\n"));
+    out.push_str(text);
+    if !text.is_empty() && !text.ends_with('\n') {
+        out.push('\n');
+    }
+    out.push_str(&format!("::{token}::\n"));
+    out
 }
