@@ -25,6 +25,8 @@ pub enum Command {
         /// The rule id, e.g. `blameless-language`.
         rule: String,
     },
+    /// Sync action items to GitHub issues (create, update, close, reopen).
+    Sync(SyncArgs),
     /// Write a new post-mortem from the template.
     New(NewArgs),
     /// Print the effective configuration (defaults merged) as YAML.
@@ -139,4 +141,62 @@ pub struct ConfigArgs {
     /// Use this configuration file instead of discovering one.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SyncFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// Files, directories or globs (default: the config's `include`, else
+    /// every post-mortem below the current directory).
+    pub paths: Vec<String>,
+    /// The repository (default: $GITHUB_REPOSITORY).
+    #[arg(long, value_name = "OWNER/NAME")]
+    pub repo: Option<String>,
+    /// Print the plan and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: SyncFormat,
+    /// The API base (default: $GITHUB_API_URL, else https://api.github.com;
+    /// GitHub Enterprise Server: https://HOST/api/v3).
+    #[arg(long, value_name = "URL")]
+    pub api_url: Option<String>,
+    /// A label for the issues (repeatable; replaces `sync.labels`; the first
+    /// is the one pmlint finds its issues by).
+    #[arg(long = "label", value_name = "L")]
+    pub labels: Vec<String>,
+    /// Close issues of Done / Won't Do items (default: `sync.close_done`).
+    #[arg(long, overrides_with = "no_close_done")]
+    pub close_done: bool,
+    /// Leave issue states alone.
+    #[arg(long, overrides_with = "close_done")]
+    pub no_close_done: bool,
+    /// Assign the owner's @login (default: `sync.assign_owners`).
+    #[arg(long, overrides_with = "no_assign_owners")]
+    pub assign_owners: bool,
+    /// Never assign anyone.
+    #[arg(long, overrides_with = "assign_owners")]
+    pub no_assign_owners: bool,
+    /// At most N write requests in this run (default: `sync.max_writes`, 100).
+    #[arg(long, value_name = "N")]
+    pub max_writes: Option<usize>,
+    /// Link each item's ID in the documents to its issue.
+    #[arg(long)]
+    pub write_back: bool,
+    /// Milliseconds between write requests (default: `sync.write_interval_ms`, 1000).
+    #[arg(long, value_name = "N")]
+    pub write_interval_ms: Option<u64>,
+    /// Look for pmlint's issues among all issues, not only the labelled ones.
+    #[arg(long)]
+    pub full_scan: bool,
+    /// Longest total wait for rate limits, e.g. 90s, 15m, 1h (default:
+    /// `sync.max_wait`, 15m).
+    #[arg(long, value_name = "DURATION")]
+    pub max_wait: Option<String>,
 }

@@ -18,4 +18,5 @@ pub mod lint;
 pub mod output;
 pub mod rules;
 pub mod suppress;
+pub mod sync;
 pub mod time;

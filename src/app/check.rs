@@ -311,7 +311,7 @@ fn lint_one(
             human: rendered,
         });
     }
-    if !explicit && !looks_like_postmortem(text, opts) {
+    if !explicit && !looks_like_postmortem(text, opts.settings) {
         return Err(format!("{path}: does not look like a post-mortem (no front matter and none of the template's sections)"));
     }
     let report = lint::lint_text(path, text, opts);
@@ -325,7 +325,7 @@ fn lint_one(
 
 /// A cheap test before the full parse: front matter at the top, or a
 /// heading that names a configured section.
-fn looks_like_postmortem(text: &str, opts: &LintOptions) -> bool {
+pub(crate) fn looks_like_postmortem(text: &str, settings: &crate::config::Settings) -> bool {
     // Lone CR line endings read as LF, as in the lint.
     let normalized;
     let text = if lint::has_lone_cr(text) {
@@ -344,7 +344,7 @@ fn looks_like_postmortem(text: &str, opts: &LintOptions) -> bool {
         let t = line.trim_start();
         t.starts_with('#') && {
             let title = t.trim_start_matches('#');
-            title.starts_with([' ', '\t']) && opts.settings.match_heading(title.trim()).is_some()
+            title.starts_with([' ', '\t']) && settings.match_heading(title.trim()).is_some()
         }
     })
 }
@@ -352,7 +352,7 @@ fn looks_like_postmortem(text: &str, opts: &LintOptions) -> bool {
 /// Wraps `text` in `::stop-commands::TOKEN` … `::TOKEN::`. The token is
 /// random per run (the standard library's randomly keyed hasher), so no
 /// document can contain the line that resumes command processing.
-fn stop_commands(text: &str) -> String {
+pub(crate) fn stop_commands(text: &str) -> String {
     use std::hash::{BuildHasher, Hasher};
     let token = loop {
         let mut h = std::collections::hash_map::RandomState::new().build_hasher();

@@ -1,10 +1,11 @@
 //! The commands: reading files, running the library, writing output,
 //! mapping outcomes to exit codes. All I/O lives here.
 
-mod check;
-mod files;
+pub(crate) mod check;
+pub(crate) mod files;
 mod info;
 mod new;
+mod sync;
 
 use crate::cli::{Cli, Command};
 use crate::config::{self, ConfigError, Settings};
@@ -23,6 +24,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Explain { rule } => info::explain(&rule),
         Command::Config(args) => info::config(&args),
         Command::New(args) => new::run(&args),
+        Command::Sync(args) => sync::run(args),
     };
     match result {
         Ok(code) => code,

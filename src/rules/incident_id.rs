@@ -127,6 +127,25 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// The incident ID as declared: the front matter's `incident_id`, else the
+/// first token of section 1.2 (not a phrase in the prose). `pmlint sync`
+/// keys issues by it.
+pub(crate) fn declared(doc: &Document<'_>) -> Option<String> {
+    if let Some(v) = doc.fm_value("incident_id") {
+        let text = v.text.trim();
+        let raw = if v.raw.is_empty() {
+            text
+        } else {
+            v.raw.as_str()
+        };
+        if !text.is_empty() && !is_placeholder_value(raw) && !raw.starts_with('[') {
+            return Some(text.to_string());
+        }
+    }
+    let (_, span) = doc.subsection(&["incident id", "incident identifier", "incident number"])?;
+    first_token(doc.text, &span).map(|f| f.id)
+}
+
 /// The first token of the first line of text in a sub-section body.
 fn first_token(text: &str, span: &Span) -> Option<Found> {
     let body = text.get(span.clone())?;

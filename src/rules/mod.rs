@@ -34,7 +34,7 @@ mod frontmatter_missing;
 mod frontmatter_required;
 mod frontmatter_status;
 mod impact_unquantified;
-mod incident_id;
+pub(crate) mod incident_id;
 mod incident_window;
 mod individual_blamed;
 mod metadata_mismatch;
