@@ -634,6 +634,39 @@ fn issue_list_filters_by_state_and_all_labels_case_insensitively() {
     }
 }
 
+#[test]
+fn issue_list_filters_by_assignee_creator_and_since() {
+    let s = server();
+    let mine = s.seed_issue(
+        REPO,
+        SeedIssue {
+            title: "assigned".into(),
+            author: "pmlint-bot".into(),
+            assignees: vec!["alice".into()],
+            ..SeedIssue::default()
+        },
+    );
+    let theirs = seed(&s, "by the owner", &[]);
+    let list = |q: &str| numbers(&get(&s, &format!("/repos/acme/service/issues?{q}")));
+    assert_eq!(list("assignee=alice"), vec![mine]);
+    assert_eq!(list("assignee=none"), vec![theirs]);
+    assert_eq!(list("assignee=*"), vec![mine]);
+    assert_eq!(list("creator=PMLINT-BOT"), vec![mine]);
+    let updated = s.issue(REPO, theirs).expect("issue").updated_at;
+    assert_eq!(list(&format!("since={updated}")), vec![theirs]);
+    assert_eq!(list("since=2020-01-01"), vec![theirs, mine]);
+    assert_eq!(list("sort=updated&direction=asc"), vec![mine, theirs]);
+    for bad in [
+        "since=yesterday",
+        "since=99999999999-01-01",
+        "sort=size",
+        "direction=up",
+    ] {
+        let r = get(&s, &format!("/repos/acme/service/issues?{bad}"));
+        assert_eq!(r.status, 422, "{bad}");
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Writing issues
 // ---------------------------------------------------------------------------
@@ -786,8 +819,15 @@ fn patch_closes_with_a_reason_and_reopens() {
 
     let done = patch(&s, &path, json!({"state": "closed"})).json();
     assert_eq!(done["state_reason"], "completed");
-    // The reason of a closed issue can change alone.
-    let changed = patch(&s, &path, json!({"state_reason": "not_planned"})).json();
+    // Like GitHub, state_reason alone is ignored; with state it applies.
+    let alone = patch(&s, &path, json!({"state_reason": "not_planned"})).json();
+    assert_eq!(alone["state_reason"], "completed");
+    let changed = patch(
+        &s,
+        &path,
+        json!({"state": "closed", "state_reason": "not_planned"}),
+    )
+    .json();
     assert_eq!(changed["state"], "closed");
     assert_eq!(changed["state_reason"], "not_planned");
     // Labels and assignees are replaced; [] clears.
@@ -886,6 +926,31 @@ fn labels_are_listed_fetched_and_created() {
         json!({"name": "c", "color": "blue"}),
     );
     assert_eq!(bad.status, 422);
+}
+
+#[test]
+fn labels_are_renamed_and_deleted_on_issues_too() {
+    let s = server();
+    let n = seed(&s, "item", &["old", "keep"]);
+    let renamed = patch(
+        &s,
+        "/repos/acme/service/labels/old",
+        json!({"new_name": "new", "color": "00ff00"}),
+    );
+    assert_eq!(renamed.status, 200);
+    assert_eq!(renamed.json()["color"], "00ff00");
+    assert_eq!(s.issue(REPO, n).expect("issue").labels, ["keep", "new"]);
+    let deleted = call(
+        &s,
+        "DELETE",
+        "/repos/acme/service/labels/keep",
+        Some(TOKEN),
+        None,
+    );
+    assert_eq!(deleted.status, 204);
+    assert!(deleted.body.is_empty());
+    assert_eq!(s.issue(REPO, n).expect("issue").labels, ["new"]);
+    assert_eq!(s.labels(REPO), ["new"]);
 }
 
 #[test]
@@ -1311,4 +1376,143 @@ fn dropping_the_server_closes_idle_connections_promptly() {
     );
     assert!(idle.closed_by_server());
     assert!(partial.closed_by_server());
+}
+
+#[test]
+fn hostile_bytes_never_crash_or_hang_the_server() {
+    let s = server();
+    seed(&s, "target", &["postmortem"]);
+    let host = Client::connect(&s).host;
+    let methods = [
+        "GET", "POST", "PATCH", "PUT", "DELETE", "HEAD", "OPTIONS", "G\u{0}T",
+    ];
+    let paths = [
+        "/user",
+        "/repos/acme/service",
+        "/repos/acme/service/issues",
+        "/repos/acme/service/issues/1",
+        "/repos/acme/service/issues/1/labels",
+        "/repos/acme/service/issues/1/labels/%ZZ%",
+        "/repos/acme/service/issues/18446744073709551616",
+        "/repos/acme/service/labels",
+        "/repos/acme/service/labels/post%00mortem",
+        "/repositories/x/issues",
+        "//repos//acme",
+        "*",
+    ];
+    let queries = [
+        "",
+        "?state=all&labels=%E2%82&per_page=-1&page=99999999999999999999999",
+        "?since=2026-13-45T99:99:99+99:99&sort=&direction=",
+        "?since=2026-01-01T00:00:00-0&labels=,,,&per_page=100&page=0",
+        "?&&=&a==b&%",
+    ];
+    let versions = [" HTTP/1.1", " HTTP/1.0", " HTTP/9.9", "", " http/1.1"];
+    let headers = [
+        "Authorization: Bearer\r\n",
+        "Authorization: token  \r\n",
+        "Content-Length: -1\r\n",
+        "Content-Length: 3\r\n",
+        "Transfer-Encoding: chunked\r\n",
+        "Transfer-Encoding: gzip, chunked\r\n",
+        "Expect: 100-continue\r\n",
+        "Expect: magic\r\n",
+        "Connection: close\r\n",
+        "X-Odd: \u{1}\r\n",
+        ": empty name\r\n",
+    ];
+    let bodies = [
+        "",
+        "{\"title\":[1,{\"x\":null}],\"labels\":{\"a\":1},\"assignees\":\"x\"}",
+        "{\"title\":\"ok\",\"labels\":[\"\",\"a\",{\"name\":5}],\"assignee\":7}",
+        "{\"state\":\"closed\",\"state_reason\":7,\"milestone\":3}",
+        "{\"name\":\"x\",\"color\":\"#12345g\",\"new_name\":\"\",\"description\":[]}",
+        "[\"a\",\"b\"]",
+        "ffffffff\r\nab\r\n0\r\n\r\n",
+        "\u{0}\u{7f}\u{ff}é\t",
+        "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
+    ];
+    // A fixed xorshift sequence: the same hostile inputs on every run.
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    let mut statuses = std::collections::BTreeSet::new();
+    for _ in 0..600 {
+        let mut raw = format!(
+            "{} {}{}{}\r\n",
+            methods[next(methods.len())],
+            paths[next(paths.len())],
+            queries[next(queries.len())],
+            if next(10) < 8 {
+                versions[0]
+            } else {
+                versions[next(versions.len())]
+            }
+        );
+        if next(10) > 0 {
+            raw.push_str(&format!("Host: {host}\r\n"));
+        }
+        if next(10) > 1 {
+            raw.push_str(&format!("Authorization: Bearer {TOKEN}\r\n"));
+        }
+        let body = bodies[next(bodies.len())];
+        if next(5) > 0 {
+            raw.push_str(&format!("Content-Length: {}\r\n", body.len()));
+        }
+        for _ in 0..next(3) {
+            raw.push_str(headers[next(headers.len())]);
+        }
+        raw.push_str("\r\n");
+        raw.push_str(body);
+        let mut bytes = raw.into_bytes();
+        match next(5) {
+            0 => {
+                let at = next(bytes.len());
+                bytes[at] = next(256) as u8;
+            }
+            1 => bytes.truncate(next(bytes.len())),
+            _ => {}
+        }
+        let mut stream = TcpStream::connect(&host).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("timeout");
+        // The server may already have answered and closed; that is fine.
+        let _ = stream.write_all(&bytes);
+        let _ = stream.shutdown(std::net::Shutdown::Write);
+        let mut answer = Vec::new();
+        if let Err(e) = stream.read_to_end(&mut answer) {
+            assert!(
+                !matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ),
+                "the server hung on {:?}",
+                String::from_utf8_lossy(&bytes)
+            );
+        }
+        let text = String::from_utf8_lossy(&answer);
+        for status in text.lines().filter_map(|l| l.strip_prefix("HTTP/1.1 ")) {
+            let code = &status[..3];
+            assert_ne!(
+                code,
+                "500",
+                "a handler failed on {:?}",
+                String::from_utf8_lossy(&bytes)
+            );
+            statuses.insert(code.to_string());
+        }
+    }
+    // The inputs reached the API, not only the parser.
+    for code in ["200", "400", "401", "404", "422"] {
+        assert!(
+            statuses.contains(code),
+            "{code} never answered: {statuses:?}"
+        );
+    }
+    assert_eq!(get(&s, "/user").status, 200);
 }

@@ -31,8 +31,16 @@
 //!   real time, as their meaning requires.
 //! * A repository's owner is assignable from the start; others only after
 //!   [`FakeGitHub::add_assignable`]. New repositories have no labels.
-//! * Reopening an issue sets `state_reason` to `"reopened"` and clears
-//!   `closed_at`, as GitHub does.
+//! * Closing without a reason sets `state_reason` `"completed"`; reopening
+//!   sets `"reopened"` and clears `closed_at`, as GitHub does. As on GitHub,
+//!   a PATCH's `state_reason` is ignored unless the same PATCH has `state`.
+//! * An unassignable assignee in a create or update is a 422 and nothing
+//!   changes (labels included); `POST …/issues/{n}/assignees` ignores
+//!   unassignable logins, as GitHub does.
+//! * `Link` headers are absolute, built from the `Host` the client sent and
+//!   the prefix; they repeat the request's query with `page` replaced.
+//! * The test-side methods panic on an unknown repository (a bug in the
+//!   test), except [`FakeGitHub::issue`], which answers `None`.
 //! * A request without `Authorization` gets 401 "Requires authentication"
 //!   unless anonymous reads are allowed; an unknown token gets 401 "Bad
 //!   credentials"; a read-only token gets 403 "Resource not accessible by
@@ -819,7 +827,11 @@ fn parse_timestamp(s: &str) -> Option<i64> {
         None => (s, None),
     };
     let mut parts = date.split('-');
-    let y = num(parts.next()?)?;
+    let year = parts.next()?;
+    if year.len() != 4 {
+        return None;
+    }
+    let y = num(year)?;
     let m = num(parts.next()?)?;
     let d = num(parts.next()?)?;
     if parts.next().is_some() || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
@@ -2652,6 +2664,8 @@ fn update_issue(st: &mut State, ctx: &Ctx, r: usize, n: u64) -> Reply {
                 ])))
             }
         };
+        // Like GitHub: `state_reason` is ignored unless `state` is given.
+        let reason = if state.is_some() { reason } else { None };
         let closed = state.unwrap_or(current_closed);
         if closed && reason == Some(Some("reopened".into())) {
             return Err(Reply::validation(json!([
