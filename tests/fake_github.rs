@@ -880,6 +880,46 @@ fn hand_edits_on_github_show_in_the_api() {
     assert_eq!(reopened.closed_at, None);
 }
 
+#[test]
+fn deleted_issues_answer_410_and_transferred_ones_301() {
+    let s = server();
+    s.add_repo("acme/archive");
+    let deleted = seed(&s, "deleted", &["postmortem"]);
+    let moved = seed(&s, "moved", &["postmortem"]);
+    let kept = seed(&s, "kept", &["postmortem"]);
+    s.delete_issue(REPO, deleted);
+    let new_number = s.transfer_issue(REPO, moved, "acme/archive");
+    assert_eq!(new_number, 1);
+    assert!(s.issue(REPO, deleted).is_none());
+    assert!(s.issue(REPO, moved).is_none());
+    assert_eq!(s.issue("acme/archive", 1).expect("moved").title, "moved");
+    assert_eq!(
+        numbers(&get(&s, "/repos/acme/service/issues?state=all")),
+        vec![kept]
+    );
+    let gone = get(&s, &format!("/repos/acme/service/issues/{deleted}"));
+    assert_eq!(gone.status, 410);
+    assert_eq!(gone.json()["message"], "This issue was deleted");
+    let r = patch(
+        &s,
+        &format!("/repos/acme/service/issues/{moved}"),
+        json!({"title": "x"}),
+    );
+    assert_eq!(r.status, 301);
+    let location = r.header("location").expect("Location").to_string();
+    assert_eq!(r.json()["url"], location.as_str());
+    let archive_id = get(&s, "/repos/acme/archive").json()["id"].clone();
+    assert_eq!(
+        location,
+        format!("{}/repositories/{archive_id}/issues/1", s.url())
+    );
+    let followed = get(&s, location.trim_start_matches(&s.url()));
+    assert_eq!(followed.json()["title"], "moved");
+    // The next new issue does not reuse a number.
+    let next = post(&s, "/repos/acme/service/issues", json!({"title": "new"}));
+    assert_eq!(next.json()["number"], kept + 1);
+}
+
 // ---------------------------------------------------------------------------
 // Labels
 // ---------------------------------------------------------------------------
@@ -1009,6 +1049,10 @@ fn faults_skip_and_repeat_and_match_method_and_path() {
         .map(|_| get(&s, "/repos/acme/service/issues").status)
         .collect();
     assert_eq!(statuses, [200, 503, 503, 200]);
+    // A '?' in the pattern compares the query too.
+    s.inject(Fault::new(FaultKind::Status(502)).path("/issues?state=all"));
+    assert_eq!(get(&s, "/repos/acme/service/issues?state=open").status, 200);
+    assert_eq!(get(&s, "/repos/acme/service/issues?state=all").status, 502);
     // Other paths and methods never matched.
     s.inject(Fault::new(FaultKind::Status(500)).path("/labels"));
     assert_eq!(get(&s, "/repos/acme/service").status, 200);
@@ -1345,6 +1389,11 @@ fn request_log_and_write_count_record_everything_received() {
     );
     assert_eq!(log[0].query, "state=all&labels=postmortem");
     assert_eq!(log[1].body, r#"{"title":"t"}"#);
+    assert_eq!(log[1].header("user-agent"), Some("pmlint-tests"));
+    assert_eq!(
+        log[1].header("AUTHORIZATION"),
+        Some(format!("Bearer {TOKEN}").as_str())
+    );
     assert_eq!(s.write_count(), 3);
     s.clear_requests();
     assert!(s.requests().is_empty());

@@ -116,6 +116,18 @@ pub struct Request {
     /// The status answered; 0 when the connection was closed without an
     /// answer (or the answer is still being prepared).
     pub status: u16,
+    /// The request's header fields as received, in order.
+    pub headers: Vec<(String, String)>,
+}
+
+impl Request {
+    /// The first header field named `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 /// A fault to inject into matching requests.
@@ -123,7 +135,9 @@ pub struct Request {
 pub struct Fault {
     /// Match only this method (case-insensitive); `None` matches all.
     pub method: Option<String>,
-    /// Match only paths (without prefix and query) containing this text.
+    /// Match only paths (without prefix) containing this text. The query
+    /// is left out of the comparison unless the text contains `?`: then it
+    /// is compared with `path?query`.
     pub path_contains: Option<String>,
     /// Let this many matching requests pass first.
     pub skip: usize,
@@ -383,17 +397,97 @@ impl FakeGitHub {
             updated_at: now,
             closed_at,
             pull_request: seed.pull_request,
+            gone: None,
         };
         st.repos[r].issues.insert(number, rec);
         number
     }
 
     /// A snapshot of issue (or pull request) `number`; `None` if the
-    /// repository or the number is unknown.
+    /// repository or the number is unknown, or the issue was deleted or
+    /// transferred away.
     pub fn issue(&self, repo: &str, number: u64) -> Option<Issue> {
         let st = self.shared.lock();
         let r = st.find_repo_str(repo)?;
-        st.repos[r].issues.get(&number).map(IssueRec::snapshot)
+        st.repos[r]
+            .issues
+            .get(&number)
+            .filter(|i| i.gone.is_none())
+            .map(IssueRec::snapshot)
+    }
+
+    /// Deletes an issue by hand: it leaves listings and the API answers
+    /// 410 "This issue was deleted" for it. Its number is not reused.
+    /// Panics if the issue does not exist.
+    pub fn delete_issue(&self, repo: &str, number: u64) {
+        let mut st = self.shared.lock();
+        let r = st.repo_or_panic(repo);
+        match st.repos[r].issues.get_mut(&number) {
+            Some(issue) if issue.gone.is_none() => issue.gone = Some(Gone::Deleted),
+            _ => {
+                drop(st);
+                panic!("FakeGitHub::delete_issue: no issue {repo}#{number}");
+            }
+        }
+    }
+
+    /// Transfers an issue by hand to `to_repo`, where it gets the next
+    /// number (returned). It leaves the old repository's listings, and the
+    /// API answers 301 with a `Location` under `/repositories/{id}/` for
+    /// the old number, as GitHub does. Panics if the issue does not exist.
+    pub fn transfer_issue(&self, repo: &str, number: u64, to_repo: &str) -> u64 {
+        let mut st = self.shared.lock();
+        let r = st.repo_or_panic(repo);
+        let t = st.repo_or_panic(to_repo);
+        let Some(old) = st.repos[r].issues.get(&number).filter(|i| i.gone.is_none()) else {
+            drop(st);
+            panic!("FakeGitHub::transfer_issue: no issue {repo}#{number}");
+        };
+        let (title, body, author, labels, assignees, closed, reason, closed_by, closed_at, created) = (
+            old.title.clone(),
+            old.body.clone(),
+            old.author.clone(),
+            old.labels.clone(),
+            old.assignees.clone(),
+            old.closed,
+            old.state_reason.clone(),
+            old.closed_by.clone(),
+            old.closed_at,
+            old.created_at,
+        );
+        let labels = st.canonical_labels(t, &labels);
+        let now = st.tick();
+        st.next_issue_id += 1;
+        let id = st.next_issue_id;
+        let new_number = st.repos[t].next_number();
+        let target_id = st.repos[t].id;
+        st.repos[t].issues.insert(
+            new_number,
+            IssueRec {
+                id,
+                number: new_number,
+                title,
+                body,
+                author,
+                labels,
+                assignees,
+                closed,
+                state_reason: reason,
+                closed_by,
+                created_at: created,
+                updated_at: now,
+                closed_at,
+                pull_request: false,
+                gone: None,
+            },
+        );
+        if let Some(old) = st.repos[r].issues.get_mut(&number) {
+            old.gone = Some(Gone::Transferred {
+                repo_id: target_id,
+                number: new_number,
+            });
+        }
+        new_number
     }
 
     /// Snapshots of the repository's issues (pull requests left out), by
@@ -404,7 +498,7 @@ impl FakeGitHub {
         st.repos[r]
             .issues
             .values()
-            .filter(|i| !i.pull_request)
+            .filter(|i| !i.pull_request && i.gone.is_none())
             .map(IssueRec::snapshot)
             .collect()
     }
@@ -623,6 +717,18 @@ struct IssueRec {
     updated_at: i64,
     closed_at: Option<i64>,
     pull_request: bool,
+    /// Deleted or transferred away: the API answers 410 or 301.
+    gone: Option<Gone>,
+}
+
+#[derive(Clone, Copy)]
+enum Gone {
+    Deleted,
+    /// To the repository with this id, under this number.
+    Transferred {
+        repo_id: u64,
+        number: u64,
+    },
 }
 
 impl IssueRec {
@@ -1267,10 +1373,10 @@ fn answer_malformed(
     why: &str,
     partial: Option<Box<HttpRequest>>,
 ) {
-    let (method, path, query) = partial
+    let (method, path, query, headers) = partial
         .map(|r| {
             let r = *r;
-            (r.method, r.path, r.query)
+            (r.method, r.path, r.query, r.headers)
         })
         .unwrap_or_default();
     let (log_id, request_id) = {
@@ -1278,7 +1384,17 @@ fn answer_malformed(
         let path = strip_prefix(&shared.prefix, &path)
             .unwrap_or(&path)
             .to_string();
-        log_request(&mut st, &method, path, query, String::new())
+        log_request(
+            &mut st,
+            Request {
+                method: method.clone(),
+                path,
+                query,
+                body: String::new(),
+                status: 0,
+                headers,
+            },
+        )
     };
     let mut reply = Reply::message(status, why);
     reply.close = true;
@@ -1320,28 +1436,13 @@ fn strip_prefix<'a>(prefix: &str, path: &'a str) -> Option<&'a str> {
     }
 }
 
-fn log_request(
-    st: &mut State,
-    method: &str,
-    path: String,
-    query: String,
-    body: String,
-) -> (u64, String) {
+fn log_request(st: &mut State, request: Request) -> (u64, String) {
     st.next_request += 1;
     let id = st.next_request;
-    if matches!(method, "POST" | "PATCH" | "PUT" | "DELETE") {
+    if matches!(request.method.as_str(), "POST" | "PATCH" | "PUT" | "DELETE") {
         st.writes += 1;
     }
-    st.requests.push((
-        id,
-        Request {
-            method: method.to_string(),
-            path,
-            query,
-            body,
-            status: 0,
-        },
-    ));
+    st.requests.push((id, request));
     let request_id = format!(
         "{:04X}:{:04X}:{:06X}:{:07X}:{:08X}",
         id % 0xFFFF,
@@ -1370,7 +1471,8 @@ enum Fate {
     ApplyThen(Option<u16>),
 }
 
-fn decide_fate(st: &mut State, method: &str, path: &str) -> Fate {
+fn decide_fate(st: &mut State, method: &str, path: &str, query: &str) -> Fate {
+    let with_query = format!("{path}?{query}");
     for slot in st.faults.iter_mut() {
         let f = &slot.fault;
         if slot.seen >= f.skip + f.times {
@@ -1379,9 +1481,10 @@ fn decide_fate(st: &mut State, method: &str, path: &str) -> Fate {
         if f.method
             .as_ref()
             .is_some_and(|m| !m.eq_ignore_ascii_case(method))
-            || f.path_contains
-                .as_ref()
-                .is_some_and(|p| !path.contains(p.as_str()))
+            || f.path_contains.as_ref().is_some_and(|p| {
+                let subject = if p.contains('?') { &with_query } else { path };
+                !subject.contains(p.as_str())
+            })
         {
             continue;
         }
@@ -1459,14 +1562,18 @@ fn serve_request(conn: &mut Conn, shared: &Shared, req: HttpRequest) -> bool {
     let (log_id, request_id, fate) = {
         let mut st = shared.lock();
         let logged_path = inner_path.clone().unwrap_or_else(|| req.path.clone());
+        let fate = decide_fate(&mut st, &req.method, &logged_path, &req.query);
         let (log_id, request_id) = log_request(
             &mut st,
-            &req.method,
-            logged_path.clone(),
-            req.query.clone(),
-            String::from_utf8_lossy(&req.body).into_owned(),
+            Request {
+                method: req.method.clone(),
+                path: logged_path,
+                query: req.query.clone(),
+                body: String::from_utf8_lossy(&req.body).into_owned(),
+                status: 0,
+                headers: req.headers.clone(),
+            },
         );
-        let fate = decide_fate(&mut st, &req.method, &logged_path);
         (log_id, request_id, fate)
     };
     let handle = |shared: &Shared| -> Reply {
@@ -1620,6 +1727,7 @@ fn reason_phrase(status: u16) -> &'static str {
         200 => "OK",
         201 => "Created",
         204 => "No Content",
+        301 => "Moved Permanently",
         304 => "Not Modified",
         400 => "Bad Request",
         401 => "Unauthorized",
@@ -1886,8 +1994,22 @@ fn repo_route(st: &mut State, ctx: &Ctx, r: usize, rest: &[&str]) -> Reply {
             let Some(n) = issue_number(n) else {
                 return Reply::not_found();
             };
-            if !st.repos[r].issues.contains_key(&n) {
-                return Reply::not_found();
+            match st.repos[r].issues.get(&n).map(|i| i.gone) {
+                None => return Reply::not_found(),
+                Some(Some(Gone::Deleted)) => return Reply::message(410, "This issue was deleted"),
+                Some(Some(Gone::Transferred { repo_id, number })) => {
+                    let tail: String = tail
+                        .iter()
+                        .map(|s| format!("/{}", encode_segment(s)))
+                        .collect();
+                    let url = format!("{}/repositories/{repo_id}/issues/{number}{tail}", ctx.api);
+                    return Reply::json(
+                        301,
+                        &json!({"message": "Moved Permanently", "url": url, "documentation_url": DOCS}),
+                    )
+                    .header("location", url);
+                }
+                Some(None) => {}
             }
             match (method, tail) {
                 ("GET", []) => Reply::json(200, &issue_json(st, ctx, r, n, true)),
@@ -2029,7 +2151,11 @@ fn repo_json(st: &mut State, ctx: &Ctx, r: usize) -> Value {
         encode_segment(&repo.owner),
         encode_segment(&repo.name)
     );
-    let open = repo.issues.values().filter(|i| !i.closed).count();
+    let open = repo
+        .issues
+        .values()
+        .filter(|i| !i.closed && i.gone.is_none())
+        .count();
     let (push, admin) = match &ctx.caller {
         Caller::User { login, read_only } => (
             !read_only,
@@ -2367,6 +2493,7 @@ fn list_issues(st: &mut State, ctx: &Ctx, r: usize) -> Reply {
     let mut chosen: Vec<&IssueRec> = repo
         .issues
         .values()
+        .filter(|i| i.gone.is_none())
         .filter(|i| match state.as_str() {
             "open" => !i.closed,
             "closed" => i.closed,
@@ -2620,6 +2747,7 @@ fn create_issue(st: &mut State, ctx: &Ctx, r: usize) -> Reply {
             updated_at: now,
             closed_at: None,
             pull_request: false,
+            gone: None,
         },
     );
     let location = format!("{}/issues/{number}", repo_api(ctx, &st.repos[r]));
