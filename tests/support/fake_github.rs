@@ -13,7 +13,8 @@
 //!   route, the form github.com uses in its `Link` headers)
 //! * issues: list (filters `state`, `labels`, `assignee`, `creator`, `since`;
 //!   `sort`, `direction`, `per_page`, `page`, `Link` header; pull requests
-//!   mixed in), get, create, update
+//!   mixed in), get, create, update; 410 for a deleted issue, 301 for a
+//!   transferred one
 //! * issue labels: list, add, replace, remove one, remove all
 //! * issue assignees: add, remove; repository assignees: list, check one
 //! * repository labels: list, get, create, update, delete
@@ -45,6 +46,8 @@
 //!   unless anonymous reads are allowed; an unknown token gets 401 "Bad
 //!   credentials"; a read-only token gets 403 "Resource not accessible by
 //!   integration" on writes (after the 404 for an unknown repository).
+//! * Every request is logged ([`FakeGitHub::requests`]), malformed ones
+//!   too (with what could be parsed of them, status 400).
 //! * Faults are matched in the order they were injected; the first fault
 //!   that fires decides the fate of the request and later faults do not see
 //!   it. A fault counts every request that matches its method and path
@@ -1607,12 +1610,12 @@ fn serve_request(conn: &mut Conn, shared: &Shared, req: HttpRequest) -> bool {
             r
         }
         Fate::ApplyThen(status) => {
-            let _applied = handle(shared);
+            let applied = handle(shared);
             match status {
                 None => return false,
                 Some(code) => {
                     let mut r = Reply::message(code, status_message(code));
-                    r.rate_headers = rate_headers(shared, &req, None);
+                    r.rate_headers = applied.rate_headers;
                     r
                 }
             }
