@@ -59,7 +59,14 @@ impl Anchor {
         h.write(&[0]);
         h.write(&self.content.to_le_bytes());
         h.write(&(self.occurrence as u64).to_le_bytes());
-        format!("{:032x}", h.finish())
+        // FNV spreads its last bytes (the occurrence) over few digits: mix,
+        // so fingerprints of repeated findings do not look alike.
+        let mut x = h.finish();
+        for _ in 0..2 {
+            x ^= x >> 67;
+            x = x.wrapping_mul(Fnv128::PRIME | (0x9e37_79b9_7f4a_7c15 << 64));
+        }
+        format!("{:032x}", x ^ (x >> 61))
     }
 }
 
