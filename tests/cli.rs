@@ -1942,6 +1942,11 @@ fn machine_formats_stay_well_formed_on_hostile_documents_and_names() {
         .output()
         .expect("runs");
     let xml = String::from_utf8(out.stdout).expect("UTF-8");
+    // Document text never starts a line (a workflow command in a CI log).
+    assert!(
+        xml.lines().all(|l| l.trim_start().starts_with('<')),
+        "{xml}"
+    );
     let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
     let names: Vec<&str> = doc
         .descendants()

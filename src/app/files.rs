@@ -249,13 +249,22 @@ impl RepoBase {
         let abs = canonical(&self.cwd.join(Path::new(reported)));
         match abs.strip_prefix(&self.root) {
             Ok(rel) => RepoPath::Inside(display(rel)),
-            Err(_) => RepoPath::Outside(display(&abs)),
+            Err(_) => RepoPath::Outside(without_verbatim(display(&abs))),
         }
     }
 
     /// The repository root, absolute, with `/` separators.
     pub fn root(&self) -> String {
-        display(&self.root)
+        without_verbatim(display(&self.root))
+    }
+}
+
+/// A canonical Windows path without its verbatim prefix (`//?/C:/x` →
+/// `C:/x`), as users and other tools write it.
+fn without_verbatim(path: String) -> String {
+    match path.strip_prefix("//?/") {
+        Some(rest) if !rest.starts_with("UNC/") => rest.to_string(),
+        _ => path,
     }
 }
 

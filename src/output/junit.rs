@@ -85,7 +85,9 @@ fn allowed(c: char) -> bool {
 }
 
 /// Escapes character data. CR is written as a reference, since a parser
-/// would otherwise turn CRLF into LF.
+/// would otherwise turn CRLF into LF, and so is LF: every line of the
+/// output is then pmlint's own markup, and no line of document text can
+/// start a line of its own (in a CI log, `::error::…` would be a command).
 fn text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -94,6 +96,7 @@ fn text(s: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '\r' => out.push_str("&#13;"),
+            '\n' => out.push_str("&#10;"),
             c if !allowed(c) => out.push('\u{FFFD}'),
             c => out.push(c),
         }
@@ -173,10 +176,12 @@ mod tests {
         assert_eq!(out.matches("<testcase ").count(), 3);
         assert_eq!(out.matches("<failure ").count(), 2);
         assert!(out.contains(
-            "<failure message=\"one\" type=\"blameless-language\">2:3: [blameless-language] one\nhelp: a &lt;better&gt; way</failure>"
+            "<failure message=\"one\" type=\"blameless-language\">2:3: [blameless-language] one&#10;help: a &lt;better&gt; way</failure>"
         ));
-        assert!(out.contains("<system-out>2:3: warning[blameless-language] warned\n</system-out>"));
-        assert!(out.contains("<system-out>2:3: info[blameless-language] noted\n</system-out>"));
+        assert!(
+            out.contains("<system-out>2:3: warning[blameless-language] warned&#10;</system-out>")
+        );
+        assert!(out.contains("<system-out>2:3: info[blameless-language] noted&#10;</system-out>"));
         assert!(out.contains("<testcase name=\"c.md\" classname=\"pmlint\" file=\"c.md\"/>"));
     }
 
@@ -188,7 +193,7 @@ mod tests {
         );
         assert_eq!(
             text("]]>\r\n\u{0}x\u{1F525}"),
-            "]]&gt;&#13;\n\u{FFFD}x\u{1F525}"
+            "]]&gt;&#13;&#10;\u{FFFD}x\u{1F525}"
         );
     }
 }

@@ -333,8 +333,19 @@ fn artifact_location(path: &RepoPath) -> ArtifactLocation {
     }
 }
 
-/// `file:` URI of an absolute path (`/x/y` or `C:/x/y`).
+/// `file:` URI of an absolute path (`/x/y`, `C:/x/y`, or a Windows UNC or
+/// verbatim path as canonicalisation returns it: `//?/C:/x`, `//server/x`).
 fn file_uri(abs: &str) -> String {
+    let unc;
+    let abs = if let Some(rest) = abs.strip_prefix("//?/UNC/") {
+        unc = format!("//{rest}");
+        unc.as_str()
+    } else {
+        abs.strip_prefix("//?/").unwrap_or(abs)
+    };
+    if let Some(host_and_path) = abs.strip_prefix("//") {
+        return format!("file://{}", encode_path(host_and_path));
+    }
     // A Windows drive (`C:`) keeps its colon; everything else is encoded.
     let (drive, rest) = match abs.as_bytes() {
         [d, b':', ..] if d.is_ascii_alphabetic() => abs.split_at(2),
@@ -593,6 +604,9 @@ mod tests {
         assert_eq!(loc["uri"], "file:///elsewhere/x%20y.md");
         assert!(loc.get("uriBaseId").is_none());
         assert_eq!(file_uri("C:/a b/c.md"), "file:///C:/a%20b/c.md");
+        assert_eq!(file_uri("//?/C:/repo"), "file:///C:/repo");
+        assert_eq!(file_uri("//?/UNC/srv/share/a"), "file://srv/share/a");
+        assert_eq!(directory_uri("/repo"), "file:///repo/");
     }
 
     #[test]
