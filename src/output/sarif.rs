@@ -64,7 +64,10 @@ struct Driver {
 #[serde(rename_all = "camelCase")]
 struct Descriptor {
     id: String,
-    name: String,
+    /// Left out when it would only repeat the id (a one-word custom rule
+    /// id): SARIF wants the id opaque and the name readable, not the same.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
     short_description: Text,
     full_description: Text,
     help: Help,
@@ -172,7 +175,7 @@ pub fn render(
             let docs = r.documentation();
             Descriptor {
                 id: r.id.to_string(),
-                name: pascal_case(r.id),
+                name: rule_name(r.id),
                 short_description: Text {
                     text: r.summary.to_string(),
                 },
@@ -197,7 +200,7 @@ pub fn render(
         };
         rules.push(Descriptor {
             id: c.id.to_string(),
-            name: pascal_case(&c.id),
+            name: rule_name(&c.id),
             short_description: Text {
                 text: truncate(&c.summary, FULL_DESCRIPTION_MAX),
             },
@@ -381,6 +384,12 @@ pub(crate) fn encode_path(path: &str) -> String {
         }
     }
     out
+}
+
+/// The rule's `name`: its id in PascalCase, unless that only repeats it.
+fn rule_name(id: &str) -> Option<String> {
+    let name = pascal_case(id);
+    (!name.eq_ignore_ascii_case(id)).then_some(name)
 }
 
 /// `file-encoding` → `FileEncoding`.
@@ -647,6 +656,8 @@ mod tests {
         let last = rules.last().unwrap();
         assert_eq!(last["id"], "no_todo");
         assert_eq!(last["name"], "NoTodo");
+        assert_eq!(rule_name("pct"), None);
+        assert_eq!(rule_name("no-todo").as_deref(), Some("NoTodo"));
         assert_eq!(last["defaultConfiguration"]["level"], "error");
         assert!(last["shortDescription"]["text"]
             .as_str()
