@@ -36,20 +36,15 @@ pub fn run(args: CheckArgs) -> miette::Result<i32> {
     let format = match args.format {
         Some(f) => f,
         None if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") => Format::Github,
-        None => match settings.config.check.format.as_deref() {
-            Some("concise") => Format::Concise,
-            Some("json") => Format::Json,
-            Some("github") => Format::Github,
-            _ => Format::Human,
-        },
+        // The configuration has checked the name.
+        None => settings
+            .config
+            .check
+            .format
+            .as_deref()
+            .and_then(|name| <Format as clap::ValueEnum>::from_str(name, false).ok())
+            .unwrap_or(Format::Human),
     };
-    if !matches!(
-        format,
-        Format::Human | Format::Concise | Format::Json | Format::Github
-    ) {
-        eprintln!("error: the {format:?} format is not available in this build yet; use human, concise, json or github");
-        return Ok(EXIT_USAGE);
-    }
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -65,7 +60,11 @@ pub fn run(args: CheckArgs) -> miette::Result<i32> {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
     };
-    let human = format == Format::Human;
+    let needs = Needs {
+        human: format == Format::Human,
+        color,
+        anchors: matches!(format, Format::Sarif | Format::Rdjson | Format::Gitlab),
+    };
     let mut skipped = Vec::new();
 
     if args.stdin_filename.is_some() && !args.paths.is_empty() {
@@ -98,8 +97,7 @@ pub fn run(args: CheckArgs) -> miette::Result<i32> {
             input,
             true,
             &opts,
-            human,
-            color,
+            needs,
         )
         .unwrap_or_else(|skip| {
             skipped.push(skip);
@@ -107,6 +105,7 @@ pub fn run(args: CheckArgs) -> miette::Result<i32> {
                 path: name.clone(),
                 report: FileReport::default(),
                 human: None,
+                anchors: Vec::new(),
             }
         })]
     } else {
@@ -145,7 +144,7 @@ pub fn run(args: CheckArgs) -> miette::Result<i32> {
         let outcomes: Vec<Result<FileResult, String>> = pool.install(|| {
             targets
                 .par_iter()
-                .map(|t| lint_one(&t.display, read(t, max), t.explicit, &opts, human, color))
+                .map(|t| lint_one(&t.display, read(t, max), t.explicit, &opts, needs))
                 .collect()
         });
         outcomes
@@ -170,6 +169,19 @@ pub fn run(args: CheckArgs) -> miette::Result<i32> {
             }
             s
         }
+        Format::Sarif => {
+            let root = files::RepoBase::discover();
+            output::sarif::render(&report, &|p| root.locate(p), &root.root(), &settings.custom)
+        }
+        Format::Rdjson => {
+            let root = files::RepoBase::discover();
+            output::rdjson::render(&report, &|p| root.locate(p))
+        }
+        Format::Gitlab => {
+            let root = files::RepoBase::discover();
+            output::gitlab::render(&report, &|p| root.locate(p))
+        }
+        Format::Junit => output::junit::render(&report),
         Format::Concise => {
             let mut s = output::concise::render(&report);
             if !args.quiet {
@@ -266,25 +278,57 @@ fn read(t: &Target, max: u64) -> Result<Vec<u8>, String> {
     std::fs::read(&t.path).map_err(|e| format!("cannot read the file: {e}"))
 }
 
+/// What the chosen format needs to be made while a file's text is at hand.
+#[derive(Clone, Copy)]
+struct Needs {
+    /// The `human` rendering.
+    human: bool,
+    color: bool,
+    /// Anchors (other columns, fingerprints) for `sarif`, `rdjson`, `gitlab`.
+    anchors: bool,
+}
+
+impl Needs {
+    /// The result of a file whose findings are final: renders what the
+    /// format needs from `bytes` (the file as read; empty if unreadable).
+    fn result(
+        &self,
+        path: &str,
+        report: FileReport,
+        bytes: &[u8],
+        text: Option<&str>,
+    ) -> FileResult {
+        let human = self.human.then(|| match text {
+            Some(t) => output::human::render_file(path, t, &report.findings, self.color),
+            None => output::human::render_plain(path, &report.findings),
+        });
+        let anchors = if self.anchors {
+            output::anchor::compute(bytes, &report.findings)
+        } else {
+            Vec::new()
+        };
+        FileResult {
+            path: path.to_string(),
+            report,
+            human,
+            anchors,
+        }
+    }
+}
+
 /// Lints one file. `Err` carries why a walked file was skipped.
 fn lint_one(
     path: &str,
     bytes: Result<Vec<u8>, String>,
     explicit: bool,
     opts: &LintOptions,
-    human: bool,
-    color: bool,
+    needs: Needs,
 ) -> Result<FileResult, String> {
     let bytes = match bytes {
         Ok(b) => b,
         Err(message) => {
             let report = lint::file_problem(path, message, opts);
-            let rendered = human.then(|| output::human::render_plain(path, &report.findings));
-            return Ok(FileResult {
-                path: path.to_string(),
-                report,
-                human: rendered,
-            });
+            return Ok(needs.result(path, report, &[], None));
         }
     };
     if !explicit && lint::looks_binary(&bytes) {
@@ -294,33 +338,18 @@ fn lint_one(
         Ok(t) => t,
         Err(_) => {
             let report = lint::lint_bytes(path, &bytes, opts);
-            let rendered = human.then(|| output::human::render_plain(path, &report.findings));
-            return Ok(FileResult {
-                path: path.to_string(),
-                report,
-                human: rendered,
-            });
+            return Ok(needs.result(path, report, &bytes, None));
         }
     };
     if lint::looks_binary(&bytes) {
         let report = lint::lint_bytes(path, &bytes, opts);
-        let rendered = human.then(|| output::human::render_plain(path, &report.findings));
-        return Ok(FileResult {
-            path: path.to_string(),
-            report,
-            human: rendered,
-        });
+        return Ok(needs.result(path, report, &bytes, None));
     }
     if !explicit && !looks_like_postmortem(text, opts) {
         return Err(format!("{path}: does not look like a post-mortem (no front matter and none of the template's sections)"));
     }
     let report = lint::lint_text(path, text, opts);
-    let rendered = human.then(|| output::human::render_file(path, text, &report.findings, color));
-    Ok(FileResult {
-        path: path.to_string(),
-        report,
-        human: rendered,
-    })
+    Ok(needs.result(path, report, &bytes, Some(text)))
 }
 
 /// A cheap test before the full parse: front matter at the top, or a
