@@ -2266,3 +2266,58 @@ fn human_output_inside_actions_stops_workflow_commands_around_document_text() {
         "the snippet is inside the region"
     );
 }
+
+#[test]
+fn walking_takes_only_documents_that_look_like_post_mortems() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // Documentation that shows a post-mortem in a code block.
+    write(
+        dir.path(),
+        "docs/howto.md",
+        "# How to write a review\n\n```markdown\n## 1. Incident Summary\n## 2. Timeline\n## 4. Root Cause Analysis\n```\n",
+    );
+    // A README with one heading that happens to name a section.
+    write(
+        dir.path(),
+        "README.md",
+        "# Tools\n\n## Summary\n\nScripts.\n",
+    );
+    // A static-site page: front matter without incident keys, no sections.
+    write(
+        dir.path(),
+        "site/page.md",
+        "---\ntitle: About\nlayout: page\n---\n\n# About us\n",
+    );
+    // A post-mortem without front matter: two of the template's sections.
+    write(
+        dir.path(),
+        "reviews/bare.md",
+        "# Outage\n\n## 1. Incident Summary\n\nThe API failed.\n\n## 2. Timeline\n\nNone.\n",
+    );
+    // A post-mortem whose front matter carries incident keys, no sections.
+    write(
+        dir.path(),
+        "reviews/front.md",
+        "---\ntitle: DB outage\nincident_start_time: 2025-07-18 09:00 UTC\n---\n\nText.\n",
+    );
+    let out = check(dir.path(), &["--format", "json", "--verbose"])
+        .output()
+        .expect("run");
+    let v = json(&out.stdout);
+    let mut files: Vec<String> = v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| d["file"].as_str().expect("file").to_string())
+        .collect();
+    files.dedup();
+    assert_eq!(files, vec!["reviews/bare.md", "reviews/front.md"]);
+    assert_eq!(v["summary"]["files"], 2);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for skipped in ["docs/howto.md", "README.md", "site/page.md"] {
+        assert!(
+            stderr.contains(&format!("{skipped}: does not look like a post-mortem")),
+            "{skipped}: {stderr}"
+        );
+    }
+}

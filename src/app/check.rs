@@ -346,14 +346,19 @@ fn lint_one(
         return Ok(needs.result(path, report, &bytes, None));
     }
     if !explicit && !looks_like_postmortem(text, opts) {
-        return Err(format!("{path}: does not look like a post-mortem (no front matter and none of the template's sections)"));
+        return Err(format!("{path}: does not look like a post-mortem (no front matter with incident keys and fewer than two of the template's sections outside code blocks)"));
     }
     let report = lint::lint_text(path, text, opts);
     Ok(needs.result(path, report, &bytes, Some(text)))
 }
 
-/// A cheap test before the full parse: front matter at the top, or a
-/// heading that names a configured section.
+/// A cheap test before the full parse, for files found while walking:
+/// front matter at the top with an `incident_…` key (the template's
+/// `incident_start_time` and friends), front matter and one heading naming a
+/// configured section, or two distinct configured section headings. Headings
+/// inside fenced code blocks do not count, so documentation that shows a
+/// post-mortem in a code block, and a README with one "Summary" heading, are
+/// not taken for post-mortems.
 fn looks_like_postmortem(text: &str, opts: &LintOptions) -> bool {
     // Lone CR line endings read as LF, as in the lint.
     let normalized;
@@ -364,18 +369,61 @@ fn looks_like_postmortem(text: &str, opts: &LintOptions) -> bool {
         text
     };
     let content = text.strip_prefix('\u{feff}').unwrap_or(text);
-    // The opening `---` line is enough: the YAML is parsed once, in the lint.
-    if crate::document::frontmatter::opens_front_matter(text, text.len() - content.len()) {
-        return true;
-    }
-    // ATX headings only: a full parse happens once, in the lint.
-    content.lines().any(|line| {
-        let t = line.trim_start();
-        t.starts_with('#') && {
-            let title = t.trim_start_matches('#');
-            title.starts_with([' ', '\t']) && opts.settings.match_heading(title.trim()).is_some()
+    // The opening `---` line and the keys' names are enough: the YAML is
+    // parsed once, in the lint.
+    let mut lines = content.lines();
+    let front_matter =
+        crate::document::frontmatter::opens_front_matter(text, text.len() - content.len());
+    if front_matter {
+        lines.next();
+        for line in lines.by_ref() {
+            let t = line.trim_end();
+            if t == "---" || t == "..." {
+                break;
+            }
+            if line.starts_with("incident_") && line.contains(':') {
+                return true;
+            }
         }
-    })
+    }
+    let needed = if front_matter { 1 } else { 2 };
+    let mut seen: Vec<usize> = Vec::new();
+    let mut fence: Option<(u8, usize)> = None;
+    for line in lines {
+        let t = line.trim_start_matches(' ');
+        let indent = line.len() - t.len();
+        let marker = t.bytes().next().filter(|b| matches!(b, b'`' | b'~'));
+        if let (Some(b), true) = (marker, indent < 4) {
+            let run = t.bytes().take_while(|&c| c == b).count();
+            match fence {
+                None if run >= 3 && !(b == b'`' && t[run..].contains('`')) => {
+                    fence = Some((b, run));
+                    continue;
+                }
+                Some((fb, fr)) if fb == b && run >= fr && t[run..].trim().is_empty() => {
+                    fence = None;
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        if fence.is_some() || indent >= 4 || !t.starts_with('#') {
+            continue;
+        }
+        let title = t.trim_start_matches('#');
+        if !title.starts_with([' ', '\t']) {
+            continue;
+        }
+        if let Some(i) = opts.settings.match_heading(title.trim()) {
+            if !seen.contains(&i) {
+                seen.push(i);
+                if seen.len() >= needed {
+                    return true;
+                }
+            }
+        }
+    }
+    false
 }
 
 /// Wraps `text` in `::stop-commands::TOKEN` … `::TOKEN::`. The token is
