@@ -1667,6 +1667,350 @@ fn github_format_escapes_messages_and_notes_annotation_limits() {
     assert!(!stdout.contains("Found"), "--quiet");
 }
 
+// ---------------------------------------------------------------------------
+// Machine formats: sarif, rdjson, gitlab, junit
+
+/// A repository for the machine formats: the suppressions fixture, and a
+/// post-mortem in a directory with a space whose name has a comma, with an
+/// error-level custom rule that fires twice on identical text.
+fn formats_repo() -> TempDir {
+    let dir = repo(&["suppressions.md"]);
+    let config = std::fs::read_to_string(dir.path().join(".pmlint.yml")).expect("config");
+    write(
+        dir.path(),
+        ".pmlint.yml",
+        format!(
+            "{config}  - id: no-blame\n    kind: existence\n    level: error\n    pattern: 'careless'\n"
+        ),
+    );
+    write(
+        dir.path(),
+        "post mortems/b, c.md",
+        "---\ntitle: B\n---\n\n# Summary\n\nA careless step. Another careless step 😀 careless.\n\nTODO: more.\n",
+    );
+    dir
+}
+
+const FORMAT_RULES: &str =
+    "file-encoding,unknown-rule,unused-suppression,no-internal-hostnames,no-todo,no-blame";
+
+/// `pmlint check --format FORMAT` over the formats repository, run from
+/// its root with `GITHUB_WORKSPACE` set there.
+fn run_format(dir: &Path, format: &str, paths: &[&str]) -> (String, i32) {
+    let out = check(
+        dir,
+        &[&["--format", format, "--select", FORMAT_RULES], paths].concat(),
+    )
+    .env("GITHUB_WORKSPACE", dir)
+    .output()
+    .expect("runs");
+    (
+        String::from_utf8(out.stdout).expect("UTF-8 output"),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+#[test]
+fn sarif_output_has_rules_results_locations_and_fingerprints() {
+    let dir = formats_repo();
+    let (out, code) = run_format(dir.path(), "sarif", &["suppressions.md", "post mortems"]);
+    assert_eq!(code, 1, "an error-level finding fails the run");
+    let mut v = json(out.as_bytes());
+    assert_eq!(v["version"], "2.1.0");
+    let run = &mut v["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    // Every built-in rule, then the configured custom rules.
+    assert_eq!(rules.len(), pmlint::rules::all().len() + 3);
+    assert_eq!(rules.last().expect("rule")["id"], "no-blame");
+    let root = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .expect("root uri")
+        .to_string();
+    assert!(
+        root.starts_with("file:///") && root.ends_with('/'),
+        "{root}"
+    );
+    for r in run["results"].as_array().expect("results") {
+        let idx = r["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+        assert_eq!(rules[idx]["id"], r["ruleId"]);
+    }
+    // The snapshot leaves out the rule catalogue (checked above and in the
+    // unit tests) and the temporary directory's name.
+    run["tool"]["driver"]["rules"] = Value::String(format!("{} rules", rules.len()));
+    run["originalUriBaseIds"]["%SRCROOT%"]["uri"] = Value::String("file:///REPO/".into());
+    insta::assert_snapshot!(
+        "sarif_formats",
+        serde_json::to_string_pretty(&v).expect("serialises")
+    );
+}
+
+#[test]
+fn rdjson_output_has_reviewdogs_shape() {
+    let dir = formats_repo();
+    let (out, _) = run_format(dir.path(), "rdjson", &["suppressions.md", "post mortems"]);
+    let v = json(out.as_bytes());
+    assert_eq!(v["source"]["name"], "pmlint");
+    assert_eq!(v["severity"], "ERROR");
+    for d in v["diagnostics"].as_array().expect("diagnostics") {
+        assert!(d["location"]["range"]["start"]["line"].as_u64().is_some());
+        assert!(["ERROR", "WARNING", "INFO"].contains(&d["severity"].as_str().unwrap_or("")));
+    }
+    insta::assert_snapshot!("rdjson_formats", out);
+}
+
+#[test]
+fn gitlab_output_is_a_code_quality_report_with_unique_fingerprints() {
+    let dir = formats_repo();
+    let (out, _) = run_format(dir.path(), "gitlab", &["suppressions.md", "post mortems"]);
+    let v = json(out.as_bytes());
+    let issues = v.as_array().expect("an array of issues");
+    let fps: std::collections::HashSet<&str> = issues
+        .iter()
+        .map(|i| i["fingerprint"].as_str().expect("fingerprint"))
+        .collect();
+    assert_eq!(fps.len(), issues.len(), "fingerprints are unique");
+    for i in issues {
+        for key in ["description", "check_name", "fingerprint", "severity"] {
+            assert!(i[key].is_string(), "{key} in {i}");
+        }
+        assert!(["info", "minor", "major", "critical", "blocker"]
+            .contains(&i["severity"].as_str().unwrap_or("")));
+        assert!(i["location"]["path"].is_string());
+        assert!(i["location"]["lines"]["begin"].as_u64().is_some());
+    }
+    insta::assert_snapshot!("gitlab_formats", out);
+}
+
+#[test]
+fn junit_output_is_one_testcase_per_file_and_a_failure_per_error() {
+    let dir = formats_repo();
+    let (out, code) = run_format(dir.path(), "junit", &["suppressions.md", "post mortems"]);
+    assert_eq!(code, 1);
+    let doc = roxmltree::Document::parse(&out).expect("well-formed XML");
+    let suite = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testsuite"))
+        .expect("testsuite");
+    assert_eq!(suite.attribute("tests"), Some("2"));
+    assert_eq!(suite.attribute("failures"), Some("1"));
+    let cases: Vec<_> = suite
+        .children()
+        .filter(|n| n.has_tag_name("testcase"))
+        .collect();
+    assert_eq!(cases.len(), 2);
+    let failed = cases
+        .iter()
+        .find(|c| c.attribute("name") == Some("post mortems/b, c.md"))
+        .expect("the failing file");
+    let failures: Vec<_> = failed
+        .children()
+        .filter(|n| n.has_tag_name("failure"))
+        .collect();
+    assert_eq!(failures.len(), 3, "one per error");
+    assert_eq!(failures[0].attribute("type"), Some("no-blame"));
+    // The warning (no-todo) is listed, but does not fail the test case.
+    let system_out = failed
+        .children()
+        .find(|n| n.has_tag_name("system-out"))
+        .and_then(|n| n.text())
+        .expect("system-out");
+    assert!(system_out.contains("warning[no-todo]"), "{system_out}");
+    insta::assert_snapshot!("junit_formats", out);
+}
+
+#[test]
+fn check_format_in_the_config_selects_the_machine_formats() {
+    let dir = formats_repo();
+    let config = std::fs::read_to_string(dir.path().join(".pmlint.yml")).expect("config");
+    for (format, starts) in [
+        ("sarif", "{\n  \"$schema\""),
+        ("rdjson", "{\n  \"source\""),
+        ("gitlab", "[\n  {"),
+        ("junit", "<?xml"),
+    ] {
+        write(
+            dir.path(),
+            ".pmlint.yml",
+            format!("check:\n  format: {format}\n{config}"),
+        );
+        let out = check(dir.path(), &["--select", FORMAT_RULES, "post mortems"])
+            .output()
+            .expect("runs");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.starts_with(starts), "{format}: {stdout}");
+    }
+}
+
+/// The fingerprint-bearing field of each finding, in output order.
+fn fingerprints(dir: &Path, format: &str) -> Vec<String> {
+    let (out, _) = run_format(dir, format, &["post mortems"]);
+    let v = json(out.as_bytes());
+    match format {
+        "sarif" => v["runs"][0]["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .map(|r| r["partialFingerprints"]["primaryLocationLineHash"].to_string())
+            .collect(),
+        _ => v
+            .as_array()
+            .expect("issues")
+            .iter()
+            .map(|i| i["fingerprint"].to_string())
+            .collect(),
+    }
+}
+
+#[test]
+fn fingerprints_survive_lines_added_above_and_tell_identical_findings_apart() {
+    let dir = formats_repo();
+    let before_sarif = fingerprints(dir.path(), "sarif");
+    let before_gitlab = fingerprints(dir.path(), "gitlab");
+    let distinct: std::collections::HashSet<&String> = before_sarif.iter().collect();
+    assert_eq!(distinct.len(), before_sarif.len(), "{before_sarif:?}");
+    assert!(
+        before_sarif.len() >= 3,
+        "three identical `careless` findings"
+    );
+    write(
+        dir.path(),
+        "post mortems/b, c.md",
+        "---\ntitle: B\n---\n\n# Summary\n\nA new paragraph.\n\nAnd one more,\nover two lines.\n\nA careless step. Another careless step 😀 careless.\n\nTODO: more.\n",
+    );
+    assert_eq!(fingerprints(dir.path(), "sarif"), before_sarif);
+    assert_eq!(fingerprints(dir.path(), "gitlab"), before_gitlab);
+}
+
+/// `(rule, message)` of every finding in a JSON-based format's output.
+fn rule_messages(format: &str, v: &Value) -> Vec<(String, String)> {
+    let (list, rule, message): (&Value, &[&str], &[&str]) = match format {
+        "sarif" => (&v["runs"][0]["results"], &["ruleId"], &["message", "text"]),
+        "rdjson" => (&v["diagnostics"], &["code", "value"], &["message"]),
+        "gitlab" => (v, &["check_name"], &["description"]),
+        _ => (&v["diagnostics"], &["rule"], &["message"]),
+    };
+    let get = |mut d: &Value, keys: &[&str]| {
+        for k in keys {
+            d = &d[k];
+        }
+        d.as_str().unwrap_or_default().to_string()
+    };
+    list.as_array()
+        .expect("a list of findings")
+        .iter()
+        .map(|d| (get(d, rule), get(d, message)))
+        .collect()
+}
+
+#[test]
+fn machine_formats_stay_well_formed_on_hostile_documents_and_names() {
+    let dir = repo(&[]);
+    write(
+        dir.path(),
+        ".pmlint.yml",
+        "custom_rules:\n  - id: bad\n    kind: existence\n    level: error\n    pattern: 'x[^\\n]*'\n",
+    );
+    let hostile = "---\ntitle: \"<a> & 'q' \\\" \\u0001\"\n---\n\n# Summary\n\n\
+        x <b>&amp;</b> \"quoted\" ]]> \u{1}\u{8}\u{b}\u{c}\u{1b}[31m \u{fffe}\u{ffff} é 😀 %0A ::error::y\r\n";
+    let name = "we\"ird, <name> & 'x' é #1?.md";
+    write(dir.path(), &format!("sub dir/{name}"), hostile);
+    write(dir.path(), "sub dir/latin1.md", b"# Summary\n\nx caf\xe9\n");
+    write(dir.path(), "sub dir/binary.md", b"# Summary\n\nx\0\x01");
+    let paths = [
+        format!("sub dir/{name}"),
+        "sub dir/latin1.md".to_string(),
+        "sub dir/binary.md".to_string(),
+    ];
+    let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+    // HTML tags are masked out of prose; the rest is flagged as written.
+    let flagged = "&amp;\u{1}\u{1}\u{1}\u{1} \"quoted\" ]]> \u{1}\u{8}";
+    for format in ["sarif", "rdjson", "gitlab", "json"] {
+        let out = check(dir.path(), &[&["--format", format], &paths[..]].concat())
+            .env("GITHUB_WORKSPACE", dir.path())
+            .output()
+            .expect("runs");
+        let found = rule_messages(format, &json(&out.stdout));
+        // Two unreadable files, and the hostile text intact in a message.
+        let unreadable = found.iter().filter(|(r, _)| r == "file-encoding").count();
+        assert_eq!(unreadable, 2, "{format}: {found:?}");
+        assert!(
+            found.iter().any(|(r, m)| r == "bad" && m.contains(flagged)),
+            "{format}: {found:?}"
+        );
+    }
+    let out = check(dir.path(), &[&["--format", "junit"], &paths[..]].concat())
+        .output()
+        .expect("runs");
+    let xml = String::from_utf8(out.stdout).expect("UTF-8");
+    // Document text never starts a line (a workflow command in a CI log).
+    assert!(
+        xml.lines().all(|l| l.trim_start().starts_with('<')),
+        "{xml}"
+    );
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+    let names: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testcase"))
+        .filter_map(|n| n.attribute("name"))
+        .collect();
+    assert!(
+        names.contains(&format!("sub dir/{name}").as_str()),
+        "{names:?}"
+    );
+    let failures: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("failure"))
+        .map(|n| n.attribute("type").unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(
+        failures.iter().filter(|t| *t == "file-encoding").count(),
+        2,
+        "{failures:?}"
+    );
+    // Markup and quotes come back as they were; characters XML cannot
+    // carry come back as U+FFFD.
+    let message = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("failure"))
+        .filter_map(|n| n.attribute("message"))
+        .find(|m| m.contains("quoted"))
+        .expect("the hostile finding");
+    assert!(
+        message.contains("&amp;\u{fffd}\u{fffd}\u{fffd}\u{fffd} \"quoted\" ]]> \u{fffd}\u{fffd}"),
+        "{message:?}"
+    );
+}
+
+#[test]
+fn sarif_paths_are_repository_relative_from_a_subdirectory() {
+    let dir = formats_repo();
+    let out = check(
+        &dir.path().join("post mortems"),
+        &["--format", "sarif", "--select", FORMAT_RULES, "b, c.md"],
+    )
+    .env("GITHUB_WORKSPACE", dir.path())
+    .output()
+    .expect("runs");
+    let v = json(&out.stdout);
+    let loc = &v["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(loc["uri"], "post%20mortems/b%2C%20c.md");
+    assert_eq!(loc["uriBaseId"], "%SRCROOT%");
+    let (rd, _) = {
+        let out = check(
+            &dir.path().join("post mortems"),
+            &["--format", "rdjson", "--select", FORMAT_RULES, "b, c.md"],
+        )
+        .env("GITHUB_WORKSPACE", dir.path())
+        .output()
+        .expect("runs");
+        (json(&out.stdout), 0)
+    };
+    assert_eq!(
+        rd["diagnostics"][0]["location"]["path"],
+        "post mortems/b, c.md"
+    );
+}
+
 #[test]
 fn unknown_check_format_in_the_config_is_an_error_with_did_you_mean() {
     let dir = repo(&["suppressions.md"]);
@@ -1921,4 +2265,59 @@ fn human_output_inside_actions_stops_workflow_commands_around_document_text() {
         stdout.contains("::error file=x::injected"),
         "the snippet is inside the region"
     );
+}
+
+#[test]
+fn walking_takes_only_documents_that_look_like_post_mortems() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // Documentation that shows a post-mortem in a code block.
+    write(
+        dir.path(),
+        "docs/howto.md",
+        "# How to write a review\n\n```markdown\n## 1. Incident Summary\n## 2. Timeline\n## 4. Root Cause Analysis\n```\n",
+    );
+    // A README with one heading that happens to name a section.
+    write(
+        dir.path(),
+        "README.md",
+        "# Tools\n\n## Summary\n\nScripts.\n",
+    );
+    // A static-site page: front matter without incident keys, no sections.
+    write(
+        dir.path(),
+        "site/page.md",
+        "---\ntitle: About\nlayout: page\n---\n\n# About us\n",
+    );
+    // A post-mortem without front matter: two of the template's sections.
+    write(
+        dir.path(),
+        "reviews/bare.md",
+        "# Outage\n\n## 1. Incident Summary\n\nThe API failed.\n\n## 2. Timeline\n\nNone.\n",
+    );
+    // A post-mortem whose front matter carries incident keys, no sections.
+    write(
+        dir.path(),
+        "reviews/front.md",
+        "---\ntitle: DB outage\nincident_start_time: 2025-07-18 09:00 UTC\n---\n\nText.\n",
+    );
+    let out = check(dir.path(), &["--format", "json", "--verbose"])
+        .output()
+        .expect("run");
+    let v = json(&out.stdout);
+    let mut files: Vec<String> = v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| d["file"].as_str().expect("file").to_string())
+        .collect();
+    files.dedup();
+    assert_eq!(files, vec!["reviews/bare.md", "reviews/front.md"]);
+    assert_eq!(v["summary"]["files"], 2);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for skipped in ["docs/howto.md", "README.md", "site/page.md"] {
+        assert!(
+            stderr.contains(&format!("{skipped}: does not look like a post-mortem")),
+            "{skipped}: {stderr}"
+        );
+    }
 }

@@ -36,20 +36,15 @@ pub fn run(args: CheckArgs) -> miette::Result<i32> {
     let format = match args.format {
         Some(f) => f,
         None if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") => Format::Github,
-        None => match settings.config.check.format.as_deref() {
-            Some("concise") => Format::Concise,
-            Some("json") => Format::Json,
-            Some("github") => Format::Github,
-            _ => Format::Human,
-        },
+        // The configuration has checked the name.
+        None => settings
+            .config
+            .check
+            .format
+            .as_deref()
+            .and_then(|name| <Format as clap::ValueEnum>::from_str(name, false).ok())
+            .unwrap_or(Format::Human),
     };
-    if !matches!(
-        format,
-        Format::Human | Format::Concise | Format::Json | Format::Github
-    ) {
-        eprintln!("error: the {format:?} format is not available in this build yet; use human, concise, json or github");
-        return Ok(EXIT_USAGE);
-    }
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -65,7 +60,11 @@ pub fn run(args: CheckArgs) -> miette::Result<i32> {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
     };
-    let human = format == Format::Human;
+    let needs = Needs {
+        human: format == Format::Human,
+        color,
+        anchors: matches!(format, Format::Sarif | Format::Rdjson | Format::Gitlab),
+    };
     let mut skipped = Vec::new();
 
     if args.stdin_filename.is_some() && !args.paths.is_empty() {
@@ -98,8 +97,7 @@ pub fn run(args: CheckArgs) -> miette::Result<i32> {
             input,
             true,
             &opts,
-            human,
-            color,
+            needs,
         )
         .unwrap_or_else(|skip| {
             skipped.push(skip);
@@ -107,6 +105,7 @@ pub fn run(args: CheckArgs) -> miette::Result<i32> {
                 path: name.clone(),
                 report: FileReport::default(),
                 human: None,
+                anchors: Vec::new(),
             }
         })]
     } else {
@@ -145,7 +144,7 @@ pub fn run(args: CheckArgs) -> miette::Result<i32> {
         let outcomes: Vec<Result<FileResult, String>> = pool.install(|| {
             targets
                 .par_iter()
-                .map(|t| lint_one(&t.display, read(t, max), t.explicit, &opts, human, color))
+                .map(|t| lint_one(&t.display, read(t, max), t.explicit, &opts, needs))
                 .collect()
         });
         outcomes
@@ -170,6 +169,19 @@ pub fn run(args: CheckArgs) -> miette::Result<i32> {
             }
             s
         }
+        Format::Sarif => {
+            let root = files::RepoBase::discover();
+            output::sarif::render(&report, &|p| root.locate(p), &root.root(), &settings.custom)
+        }
+        Format::Rdjson => {
+            let root = files::RepoBase::discover();
+            output::rdjson::render(&report, &|p| root.locate(p))
+        }
+        Format::Gitlab => {
+            let root = files::RepoBase::discover();
+            output::gitlab::render(&report, &|p| root.locate(p))
+        }
+        Format::Junit => output::junit::render(&report),
         Format::Concise => {
             let mut s = output::concise::render(&report);
             if !args.quiet {
@@ -266,25 +278,57 @@ fn read(t: &Target, max: u64) -> Result<Vec<u8>, String> {
     std::fs::read(&t.path).map_err(|e| format!("cannot read the file: {e}"))
 }
 
+/// What the chosen format needs to be made while a file's text is at hand.
+#[derive(Clone, Copy)]
+struct Needs {
+    /// The `human` rendering.
+    human: bool,
+    color: bool,
+    /// Anchors (other columns, fingerprints) for `sarif`, `rdjson`, `gitlab`.
+    anchors: bool,
+}
+
+impl Needs {
+    /// The result of a file whose findings are final: renders what the
+    /// format needs from `bytes` (the file as read; empty if unreadable).
+    fn result(
+        &self,
+        path: &str,
+        report: FileReport,
+        bytes: &[u8],
+        text: Option<&str>,
+    ) -> FileResult {
+        let human = self.human.then(|| match text {
+            Some(t) => output::human::render_file(path, t, &report.findings, self.color),
+            None => output::human::render_plain(path, &report.findings),
+        });
+        let anchors = if self.anchors {
+            output::anchor::compute(bytes, &report.findings)
+        } else {
+            Vec::new()
+        };
+        FileResult {
+            path: path.to_string(),
+            report,
+            human,
+            anchors,
+        }
+    }
+}
+
 /// Lints one file. `Err` carries why a walked file was skipped.
 fn lint_one(
     path: &str,
     bytes: Result<Vec<u8>, String>,
     explicit: bool,
     opts: &LintOptions,
-    human: bool,
-    color: bool,
+    needs: Needs,
 ) -> Result<FileResult, String> {
     let bytes = match bytes {
         Ok(b) => b,
         Err(message) => {
             let report = lint::file_problem(path, message, opts);
-            let rendered = human.then(|| output::human::render_plain(path, &report.findings));
-            return Ok(FileResult {
-                path: path.to_string(),
-                report,
-                human: rendered,
-            });
+            return Ok(needs.result(path, report, &[], None));
         }
     };
     if !explicit && lint::looks_binary(&bytes) {
@@ -294,38 +338,28 @@ fn lint_one(
         Ok(t) => t,
         Err(_) => {
             let report = lint::lint_bytes(path, &bytes, opts);
-            let rendered = human.then(|| output::human::render_plain(path, &report.findings));
-            return Ok(FileResult {
-                path: path.to_string(),
-                report,
-                human: rendered,
-            });
+            return Ok(needs.result(path, report, &bytes, None));
         }
     };
     if lint::looks_binary(&bytes) {
         let report = lint::lint_bytes(path, &bytes, opts);
-        let rendered = human.then(|| output::human::render_plain(path, &report.findings));
-        return Ok(FileResult {
-            path: path.to_string(),
-            report,
-            human: rendered,
-        });
+        return Ok(needs.result(path, report, &bytes, None));
     }
-    if !explicit && !looks_like_postmortem(text, opts.settings) {
-        return Err(format!("{path}: does not look like a post-mortem (no front matter and none of the template's sections)"));
+    if !explicit && !looks_like_postmortem(text, opts) {
+        return Err(format!("{path}: does not look like a post-mortem (no front matter with incident keys and fewer than two of the template's sections outside code blocks)"));
     }
     let report = lint::lint_text(path, text, opts);
-    let rendered = human.then(|| output::human::render_file(path, text, &report.findings, color));
-    Ok(FileResult {
-        path: path.to_string(),
-        report,
-        human: rendered,
-    })
+    Ok(needs.result(path, report, &bytes, Some(text)))
 }
 
-/// A cheap test before the full parse: front matter at the top, or a
-/// heading that names a configured section.
-pub(crate) fn looks_like_postmortem(text: &str, settings: &crate::config::Settings) -> bool {
+/// A cheap test before the full parse, for files found while walking:
+/// front matter at the top with an `incident_…` key (the template's
+/// `incident_start_time` and friends), front matter and one heading naming a
+/// configured section, or two distinct configured section headings. Headings
+/// inside fenced code blocks do not count, so documentation that shows a
+/// post-mortem in a code block, and a README with one "Summary" heading, are
+/// not taken for post-mortems.
+pub(crate) fn looks_like_postmortem(text: &str, opts: &LintOptions) -> bool {
     // Lone CR line endings read as LF, as in the lint.
     let normalized;
     let text = if lint::has_lone_cr(text) {
@@ -335,18 +369,61 @@ pub(crate) fn looks_like_postmortem(text: &str, settings: &crate::config::Settin
         text
     };
     let content = text.strip_prefix('\u{feff}').unwrap_or(text);
-    // The opening `---` line is enough: the YAML is parsed once, in the lint.
-    if crate::document::frontmatter::opens_front_matter(text, text.len() - content.len()) {
-        return true;
-    }
-    // ATX headings only: a full parse happens once, in the lint.
-    content.lines().any(|line| {
-        let t = line.trim_start();
-        t.starts_with('#') && {
-            let title = t.trim_start_matches('#');
-            title.starts_with([' ', '\t']) && settings.match_heading(title.trim()).is_some()
+    // The opening `---` line and the keys' names are enough: the YAML is
+    // parsed once, in the lint.
+    let mut lines = content.lines();
+    let front_matter =
+        crate::document::frontmatter::opens_front_matter(text, text.len() - content.len());
+    if front_matter {
+        lines.next();
+        for line in lines.by_ref() {
+            let t = line.trim_end();
+            if t == "---" || t == "..." {
+                break;
+            }
+            if line.starts_with("incident_") && line.contains(':') {
+                return true;
+            }
         }
-    })
+    }
+    let needed = if front_matter { 1 } else { 2 };
+    let mut seen: Vec<usize> = Vec::new();
+    let mut fence: Option<(u8, usize)> = None;
+    for line in lines {
+        let t = line.trim_start_matches(' ');
+        let indent = line.len() - t.len();
+        let marker = t.bytes().next().filter(|b| matches!(b, b'`' | b'~'));
+        if let (Some(b), true) = (marker, indent < 4) {
+            let run = t.bytes().take_while(|&c| c == b).count();
+            match fence {
+                None if run >= 3 && !(b == b'`' && t[run..].contains('`')) => {
+                    fence = Some((b, run));
+                    continue;
+                }
+                Some((fb, fr)) if fb == b && run >= fr && t[run..].trim().is_empty() => {
+                    fence = None;
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        if fence.is_some() || indent >= 4 || !t.starts_with('#') {
+            continue;
+        }
+        let title = t.trim_start_matches('#');
+        if !title.starts_with([' ', '\t']) {
+            continue;
+        }
+        if let Some(i) = opts.settings.match_heading(title.trim()) {
+            if !seen.contains(&i) {
+                seen.push(i);
+                if seen.len() >= needed {
+                    return true;
+                }
+            }
+        }
+    }
+    false
 }
 
 /// Wraps `text` in `::stop-commands::TOKEN` … `::TOKEN::`. The token is

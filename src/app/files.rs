@@ -2,6 +2,7 @@
 //! (honouring `.gitignore`), globs, or the configuration's `include`.
 
 use crate::config::Settings;
+use crate::output::RepoPath;
 use globset::{GlobBuilder, GlobMatcher};
 use std::path::{Path, PathBuf};
 
@@ -236,12 +237,34 @@ impl RepoBase {
     /// A reported path (relative to the current directory, or absolute)
     /// made relative to the repository root; unchanged when it lies outside.
     pub fn rebase(&self, reported: &str) -> String {
-        let path = Path::new(reported);
-        let abs = canonical(&self.cwd.join(path));
-        match abs.strip_prefix(&self.root) {
-            Ok(rel) => display(rel),
-            Err(_) => reported.to_string(),
+        match self.locate(reported) {
+            RepoPath::Inside(rel) => rel,
+            RepoPath::Outside(_) => reported.to_string(),
         }
+    }
+
+    /// A reported path relative to the repository root, or absolute when it
+    /// lies outside.
+    pub fn locate(&self, reported: &str) -> RepoPath {
+        let abs = canonical(&self.cwd.join(Path::new(reported)));
+        match abs.strip_prefix(&self.root) {
+            Ok(rel) => RepoPath::Inside(display(rel)),
+            Err(_) => RepoPath::Outside(without_verbatim(display(&abs))),
+        }
+    }
+
+    /// The repository root, absolute, with `/` separators.
+    pub fn root(&self) -> String {
+        without_verbatim(display(&self.root))
+    }
+}
+
+/// A canonical Windows path without its verbatim prefix (`//?/C:/x` →
+/// `C:/x`), as users and other tools write it.
+fn without_verbatim(path: String) -> String {
+    match path.strip_prefix("//?/") {
+        Some(rest) if !rest.starts_with("UNC/") => rest.to_string(),
+        _ => path,
     }
 }
 

@@ -59,20 +59,7 @@ pub fn markdown_table() -> String {
 pub fn explain(id: &str) -> miette::Result<i32> {
     match rules::find(id) {
         Some(r) => {
-            println!("# {}\n", r.id);
-            println!(
-                "Default level: {}{}",
-                r.default,
-                if r.draft_relaxed {
-                    " (one level lower in Draft post-mortems)"
-                } else {
-                    ""
-                }
-            );
-            if !r.options.is_empty() {
-                println!("Options: {}", r.options.join(", "));
-            }
-            println!("\n{}", r.documentation());
+            print!("{}", r.explanation());
             Ok(EXIT_OK)
         }
         None => {

@@ -1,9 +1,14 @@
 //! Report formats. Each format turns the run's results into text.
 
+pub mod anchor;
 pub mod concise;
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod rdjson;
+pub mod sarif;
 pub mod summary;
 
 use crate::diagnostic::Severity;
@@ -19,6 +24,68 @@ pub struct FileResult {
     /// The `human` rendering, made while the source was at hand (documents
     /// are not kept after they are checked).
     pub human: Option<String>,
+    /// One anchor per finding, in the same order, for the formats that
+    /// need the source (`sarif`, `rdjson`, `gitlab`); empty when not asked
+    /// for.
+    pub anchors: Vec<anchor::Anchor>,
+}
+
+impl FileResult {
+    /// The findings with their anchors (made from the finding alone when
+    /// the run did not compute them).
+    pub fn anchored(&self) -> impl Iterator<Item = (&crate::lint::Finding, anchor::Anchor)> {
+        let complete = self.anchors.len() == self.report.findings.len();
+        self.report.findings.iter().enumerate().map(move |(i, f)| {
+            let a = if complete {
+                self.anchors[i]
+            } else {
+                anchor::Anchor::without_source(f)
+            };
+            (f, a)
+        })
+    }
+}
+
+/// Where a reported path lies for the formats that attach results to the
+/// repository (`sarif`, `rdjson`, `gitlab`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RepoPath {
+    /// Relative to the repository root, with `/` separators.
+    Inside(String),
+    /// Outside the repository: the absolute path, with `/` separators.
+    Outside(String),
+}
+
+impl RepoPath {
+    /// The path as text (relative, or absolute when outside).
+    pub fn as_str(&self) -> &str {
+        match self {
+            RepoPath::Inside(p) | RepoPath::Outside(p) => p,
+        }
+    }
+}
+
+/// The documentation page of a built-in rule, in the project's repository.
+pub fn rule_help_uri(id: &str) -> String {
+    format!(
+        "{}/blob/main/docs/rules/{id}.md",
+        env!("CARGO_PKG_REPOSITORY")
+    )
+}
+
+/// Where custom rules (configuration, no page of their own) are documented.
+pub fn custom_rules_help_uri() -> String {
+    format!("{}#custom-rules", env!("CARGO_PKG_HOMEPAGE"))
+}
+
+/// A rule's help page: the built-in rule's own page, else the custom-rules
+/// documentation.
+pub fn help_uri(id: &str) -> String {
+    if crate::rules::find(id).is_some() {
+        rule_help_uri(id)
+    } else {
+        custom_rules_help_uri()
+    }
 }
 
 /// Everything a run found, files in a stable order.

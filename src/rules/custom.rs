@@ -25,6 +25,9 @@ pub struct CustomRule {
     swaps: Vec<(Regex, String)>,
     /// Section names the rule is scoped to (empty: the whole body).
     pub sections: Vec<String>,
+    /// What the rule checks, in one line, from its configuration (for the
+    /// rule lists of report formats).
+    pub summary: String,
 }
 
 /// Validates and compiles the configured custom rules.
@@ -123,7 +126,31 @@ pub fn compile(
                 swaps.push((r, to.clone()));
             }
         }
+        let what = match c.kind {
+            CustomKind::Existence => format!(
+                "flags text matching `{}`",
+                c.pattern.as_deref().unwrap_or_default()
+            ),
+            CustomKind::Required => format!(
+                "requires text matching `{}`",
+                c.pattern.as_deref().unwrap_or_default()
+            ),
+            CustomKind::Substitution => {
+                let pairs: Vec<String> = c
+                    .swap
+                    .iter()
+                    .map(|(from, to)| format!("\"{from}\" → \"{to}\""))
+                    .collect();
+                format!("suggests replacements: {}", pairs.join(", "))
+            }
+        };
+        let scope = if c.sections.is_empty() {
+            String::new()
+        } else {
+            format!(" in the sections {}", c.sections.join(", "))
+        };
         out.push(CustomRule {
+            summary: format!("Custom rule from the configuration: {what}{scope}"),
             id: Arc::from(c.id.as_str()),
             level,
             kind: c.kind,

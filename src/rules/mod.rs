@@ -85,6 +85,31 @@ impl Rule {
     }
 }
 
+impl Rule {
+    /// The rule's page as `pmlint explain` prints it and as
+    /// `docs/rules/<id>.md` carries it: title, default level, options, then
+    /// the documentation.
+    pub fn explanation(&self) -> String {
+        let mut s = format!(
+            "# {}\n\nDefault level: {}{}\n",
+            self.id,
+            self.default,
+            if self.draft_relaxed {
+                " (one level lower in Draft post-mortems)"
+            } else {
+                ""
+            }
+        );
+        if !self.options.is_empty() {
+            s.push_str(&format!("Options: {}\n", self.options.join(", ")));
+        }
+        s.push('\n');
+        s.push_str(&self.documentation());
+        s.push('\n');
+        s
+    }
+}
+
 impl std::fmt::Debug for Rule {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Rule").field("id", &self.id).finish()

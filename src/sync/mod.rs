@@ -273,7 +273,13 @@ fn gather(
                 .push(unreadable("the file is not valid UTF-8".into()));
             continue;
         };
-        if !t.explicit && !crate::app::check::looks_like_postmortem(text, settings) {
+        let lint_opts = crate::lint::LintOptions {
+            settings,
+            today: chrono::NaiveDate::default(),
+            select: None,
+            ignore: Vec::new(),
+        };
+        if !t.explicit && !crate::app::check::looks_like_postmortem(text, &lint_opts) {
             continue;
         }
         let rel = repo_relative(&t.path, root);
