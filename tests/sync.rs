@@ -178,26 +178,35 @@ fn first_sync_creates_one_issue_per_item() {
     );
     assert_eq!(first.author, LOGIN);
     assert_eq!(first.assignees, ["alice"]);
-    assert_eq!(first.labels, ["postmortem", "action-item"]);
+    let mut labels = first.labels.clone();
+    labels.sort();
+    assert_eq!(labels, ["action-item", "postmortem"]);
     assert_eq!(first.state, "open");
     assert!(first.body.contains(&format!(
         "{}/acme/ops/blob/{SHA}/pm.md#L12",
         w.gh.html_url()
     )));
-    assert!(first.body.contains("| **Incident** | Login outage (INC-2025-07-18-001) |"));
+    assert!(first
+        .body
+        .contains("| **Incident** | Login outage (INC-2025-07-18-001) |"));
     assert!(first
         .body
         .contains("<!-- pmlint:item key=\"INC-2025-07-18-001/PM-AI-001\" hash=\""));
     // Labels were created in the repository; mentions other than the
     // assignee are neutralised.
     let labels = w.gh.labels(REPO);
-    assert!(labels.contains(&"postmortem".to_string()) && labels.contains(&"action-item".to_string()));
+    assert!(
+        labels.contains(&"postmortem".to_string()) && labels.contains(&"action-item".to_string())
+    );
     let third = w.issue_for("INC-2025-07-18-001/PM-AI-003");
     assert!(third.title.contains("`@acme/sre`"), "{}", third.title);
     assert!(third.body.contains("`@acme/sre`"));
     // The report links each item to its issue.
     let report = out.report.unwrap();
-    assert!(report.entries.iter().all(|e| e.issue.is_some() && e.url.is_some()));
+    assert!(report
+        .entries
+        .iter()
+        .all(|e| e.issue.is_some() && e.url.is_some()));
     assert_eq!(report.writes, w.gh.write_count());
 }
 
@@ -237,18 +246,21 @@ fn a_changed_item_is_one_patch() {
     assert_eq!(writes.len(), 1, "{writes:#?}");
     assert_eq!(writes[0].method, "PATCH");
     assert!(w.issue_for(KEY1).body.contains("2025-09-30"));
-    assert_eq!(
-        actions(&out)[0],
-        (KEY1.to_string(), "update"),
-    );
+    assert_eq!(actions(&out)[0], (KEY1.to_string(), "update"),);
 }
 
 #[test]
 fn done_closes_as_completed_and_wont_do_as_not_planned() {
     let w = World::new();
     w.sync();
-    w.edit("| @alice | 2025-08-01 | Open |", "| @alice | 2025-08-01 | Done |");
-    w.edit("| @bob | 2025-08-08 | In Progress |", "| @bob | 2025-08-08 | Won't Do |");
+    w.edit(
+        "| @alice | 2025-08-01 | Open |",
+        "| @alice | 2025-08-01 | Done |",
+    );
+    w.edit(
+        "| @bob | 2025-08-08 | In Progress |",
+        "| @bob | 2025-08-08 | Won't Do |",
+    );
     w.gh.clear_requests();
     let out = w.sync();
     assert_eq!(out.exit, 0, "{}", out.stdout);
@@ -258,7 +270,10 @@ fn done_closes_as_completed_and_wont_do_as_not_planned() {
         && r.body.contains("\"state\":\"closed\"")
         && r.body.contains("\"body\"")));
     let done = w.issue_for(KEY1);
-    assert_eq!((done.state.as_str(), done.state_reason.as_deref()), ("closed", Some("completed")));
+    assert_eq!(
+        (done.state.as_str(), done.state_reason.as_deref()),
+        ("closed", Some("completed"))
+    );
     let wont = w.issue_for("INC-2025-07-18-001/PM-AI-002");
     assert_eq!(
         (wont.state.as_str(), wont.state_reason.as_deref()),
@@ -280,14 +295,23 @@ fn done_closes_as_completed_and_wont_do_as_not_planned() {
 fn an_item_open_again_reopens_its_issue() {
     let w = World::new();
     w.sync();
-    w.edit("| @alice | 2025-08-01 | Open |", "| @alice | 2025-08-01 | Done |");
+    w.edit(
+        "| @alice | 2025-08-01 | Open |",
+        "| @alice | 2025-08-01 | Done |",
+    );
     w.sync();
     assert_eq!(w.issue_for(KEY1).state, "closed");
-    w.edit("| @alice | 2025-08-01 | Done |", "| @alice | 2025-08-01 | Blocked |");
+    w.edit(
+        "| @alice | 2025-08-01 | Done |",
+        "| @alice | 2025-08-01 | Blocked |",
+    );
     let out = w.sync();
     assert_eq!(actions(&out)[0], (KEY1.to_string(), "reopen"));
     let i = w.issue_for(KEY1);
-    assert_eq!((i.state.as_str(), i.state_reason.as_deref()), ("open", Some("reopened")));
+    assert_eq!(
+        (i.state.as_str(), i.state_reason.as_deref()),
+        ("open", Some("reopened"))
+    );
 }
 
 #[test]
@@ -310,13 +334,19 @@ fn an_item_removed_from_the_document_is_an_orphan_left_alone() {
 #[test]
 fn more_than_a_hundred_issues_and_pull_requests_are_paged_through() {
     let w = World::new();
+    // github.com's Link headers point at /repositories/{id}/issues.
+    w.gh.use_repository_id_links(true);
     for n in 0..230 {
         w.gh.seed_issue(
             REPO,
             SeedIssue {
                 title: format!("Unrelated {n}"),
                 body: "nothing".into(),
-                labels: if n % 2 == 0 { vec!["postmortem".into()] } else { vec![] },
+                labels: if n % 2 == 0 {
+                    vec!["postmortem".into()]
+                } else {
+                    vec![]
+                },
                 pull_request: n % 7 == 0,
                 author: "someone".into(),
                 ..SeedIssue::default()
@@ -338,7 +368,12 @@ fn more_than_a_hundred_issues_and_pull_requests_are_paged_through() {
 #[test]
 fn server_errors_and_dropped_connections_on_reads_are_retried() {
     let w = World::new();
-    w.gh.inject(Fault::new(FaultKind::Status(502)).method("GET").path("/issues").times(2));
+    w.gh.inject(
+        Fault::new(FaultKind::Status(502))
+            .method("GET")
+            .path("/issues")
+            .times(2),
+    );
     w.gh.inject(Fault::new(FaultKind::Drop).method("GET").path("/user"));
     let out = w.sync();
     assert_eq!(out.exit, 0, "{}{}", out.stdout, out.stderr);
@@ -354,7 +389,11 @@ fn server_errors_and_dropped_connections_on_reads_are_retried() {
 #[test]
 fn a_create_answered_502_without_being_applied_is_created_once() {
     let w = World::new();
-    w.gh.inject(Fault::new(FaultKind::Status(502)).method("POST").path("/issues"));
+    w.gh.inject(
+        Fault::new(FaultKind::Status(502))
+            .method("POST")
+            .path("/issues"),
+    );
     let out = w.sync();
     assert_eq!(out.exit, 0, "{}", out.stdout);
     assert_eq!(w.issues().len(), 3);
@@ -371,7 +410,11 @@ fn a_ghost_create_is_found_instead_of_duplicated() {
         assert_eq!(w.issues().len(), 3, "{kind:?}");
         w.issue_for(KEY1);
         let e = &out.report.as_ref().unwrap().entries[0];
-        assert!(e.warnings.iter().any(|m| m.contains("was found")), "{:?}", e.warnings);
+        assert!(
+            e.warnings.iter().any(|m| m.contains("was found")),
+            "{:?}",
+            e.warnings
+        );
         assert!(e.issue.is_some());
         w.gh.clear_requests();
         assert!(all(&w.sync(), "unchanged"));
@@ -384,8 +427,16 @@ fn a_slow_answer_times_out_and_is_not_duplicated() {
     let w = World::new();
     // A read answered too late is retried; a create answered too late is
     // looked up before anything is sent again.
-    w.gh.inject(Fault::new(FaultKind::Delay { ms: 1500 }).method("GET").path("/user"));
-    w.gh.inject(Fault::new(FaultKind::Delay { ms: 1500 }).method("POST").path("/issues"));
+    w.gh.inject(
+        Fault::new(FaultKind::Delay { ms: 1500 })
+            .method("GET")
+            .path("/user"),
+    );
+    w.gh.inject(
+        Fault::new(FaultKind::Delay { ms: 1500 })
+            .method("POST")
+            .path("/issues"),
+    );
     let mut env = w.env();
     env.request_timeout = Duration::from_millis(300);
     let out = w.sync_with(w.opts(), env);
@@ -397,11 +448,19 @@ fn a_slow_answer_times_out_and_is_not_duplicated() {
 #[test]
 fn rate_limits_are_waited_out_as_the_server_asks() {
     let w = World::new();
-    w.gh.inject(Fault::new(FaultKind::TooManyRequests { retry_after_secs: 7 }).method("POST").path("/issues"));
     w.gh.inject(
-        Fault::new(FaultKind::SecondaryRateLimit { retry_after_secs: 11 })
-            .method("GET")
-            .path("/labels"),
+        Fault::new(FaultKind::TooManyRequests {
+            retry_after_secs: 7,
+        })
+        .method("POST")
+        .path("/issues"),
+    );
+    w.gh.inject(
+        Fault::new(FaultKind::SecondaryRateLimit {
+            retry_after_secs: 11,
+        })
+        .method("GET")
+        .path("/labels"),
     );
     let out = w.sync();
     assert_eq!(out.exit, 0, "{}", out.stdout);
@@ -415,7 +474,11 @@ fn rate_limits_are_waited_out_as_the_server_asks() {
 #[test]
 fn primary_rate_limit_exhaustion_waits_until_the_reset() {
     let w = World::new();
-    w.gh.inject(Fault::new(FaultKind::PrimaryRateLimit { reset_in_secs: 40 }).method("GET").path("/repos/acme/ops"));
+    w.gh.inject(
+        Fault::new(FaultKind::PrimaryRateLimit { reset_in_secs: 40 })
+            .method("GET")
+            .path("/repos/acme/ops"),
+    );
     let out = w.sync();
     assert_eq!(out.exit, 0, "{}", out.stdout);
     let waits = rate_waits(&out);
@@ -428,10 +491,12 @@ fn primary_rate_limit_exhaustion_waits_until_the_reset() {
 fn a_rate_limit_past_max_wait_stops_cleanly_and_fails() {
     let w = World::new();
     w.gh.inject(
-        Fault::new(FaultKind::TooManyRequests { retry_after_secs: 3600 })
-            .method("POST")
-            .path("/issues")
-            .skip(1),
+        Fault::new(FaultKind::TooManyRequests {
+            retry_after_secs: 3600,
+        })
+        .method("POST")
+        .path("/issues")
+        .skip(1),
     );
     let opts = SyncOptions {
         max_wait: Some("90s".into()),
@@ -480,7 +545,11 @@ fn a_marker_forged_by_another_account_is_ignored() {
     assert_eq!(mine.len(), 1);
     assert_eq!(w.gh.issue(REPO, forged).unwrap().title, "Give me this item");
     let e = &out.report.unwrap().entries[0];
-    assert!(e.warnings.iter().any(|m| m.contains("@mallory")), "{:?}", e.warnings);
+    assert!(
+        e.warnings.iter().any(|m| m.contains("@mallory")),
+        "{:?}",
+        e.warnings
+    );
 }
 
 #[test]
@@ -564,7 +633,10 @@ fn max_writes_stops_writing_and_the_next_run_continues() {
     assert_eq!(w.gh.write_count(), 2);
     let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(json["summary"]["skipped"], 1);
-    assert!(json["items"][2]["error"].as_str().unwrap().contains("--max-writes"));
+    assert!(json["items"][2]["error"]
+        .as_str()
+        .unwrap()
+        .contains("--max-writes"));
     let out = w.sync_with(opts, w.env());
     assert_eq!(out.exit, 0, "{}", out.stdout);
     assert_eq!(w.issues().len(), 3);
@@ -640,7 +712,11 @@ fn write_back_links_the_ids_and_changes_nothing_else() {
         let i = w.issue_for(&format!("INC-2025-07-18-001/{id}"));
         expected = expected.replace(
             &format!("| {id} |"),
-            &format!("| [{id}]({}/acme/ops/issues/{}) |", w.gh.html_url(), i.number),
+            &format!(
+                "| [{id}]({}/acme/ops/issues/{}) |",
+                w.gh.html_url(),
+                i.number
+            ),
         );
     }
     let written = std::fs::read(w.doc()).unwrap();
@@ -661,9 +737,16 @@ fn a_refused_assignee_is_created_without_and_not_retried() {
     let i = w.issue_for("INC-2025-07-18-001/PM-AI-002");
     assert!(i.assignees.is_empty());
     assert!(i.body.contains("refused=\"carol\""));
-    assert!(i.body.contains("`@carol`"), "no bare mention of a refused owner");
+    assert!(
+        i.body.contains("`@carol`"),
+        "no bare mention of a refused owner"
+    );
     let e = &out.report.as_ref().unwrap().entries[1];
-    assert!(e.warnings.iter().any(|m| m.contains("@carol")), "{:?}", e.warnings);
+    assert!(
+        e.warnings.iter().any(|m| m.contains("@carol")),
+        "{:?}",
+        e.warnings
+    );
     w.gh.clear_requests();
     assert!(all(&w.sync(), "unchanged"));
     assert_eq!(w.gh.write_count(), 0);
@@ -672,7 +755,10 @@ fn a_refused_assignee_is_created_without_and_not_retried() {
 #[test]
 fn invalid_items_are_skipped_and_fail_the_run_while_others_sync() {
     let w = World::new();
-    w.edit("| @bob | 2025-08-08 | In Progress |", "| @bob | 2025-08-08 | Someday |");
+    w.edit(
+        "| @bob | 2025-08-08 | In Progress |",
+        "| @bob | 2025-08-08 | Someday |",
+    );
     let out = w.sync();
     assert_eq!(out.exit, 1);
     assert_eq!(w.issues().len(), 2);
@@ -699,7 +785,11 @@ fn auth_and_repository_problems_exit_2_without_writes() {
     let out = w.sync_with(w.opts(), env);
     assert_eq!(out.exit, 2);
     assert!(out.stderr.contains("401"), "{}", out.stderr);
-    assert!(!out.stderr.contains("ghp_wrong_token_value") && !out.stdout.contains("ghp_wrong_token_value"));
+    assert!(
+        !out.stderr.contains("ghp_wrong_token_value")
+            && !out.stdout.contains("ghp_wrong_token_value")
+    );
+    assert_eq!(w.gh.write_count(), 0);
     w.gh.add_read_only_token("ghp_read_only", LOGIN);
     let mut env = w.env();
     env.token = Some("ghp_read_only".into());
@@ -707,6 +797,9 @@ fn auth_and_repository_problems_exit_2_without_writes() {
     assert_eq!(out.exit, 2);
     assert!(out.stderr.contains("issues: write"), "{}", out.stderr);
     assert!(w.issues().is_empty());
+    // The first write is refused and the run stops there.
+    assert_eq!(w.gh.write_count(), 1);
+    w.gh.clear_requests();
     let out = w.sync_with(
         SyncOptions {
             repo: Some("acme/missing".into()),
@@ -715,7 +808,11 @@ fn auth_and_repository_problems_exit_2_without_writes() {
         w.env(),
     );
     assert_eq!(out.exit, 2);
-    assert!(out.stderr.contains("acme/missing not found"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("acme/missing not found"),
+        "{}",
+        out.stderr
+    );
     let mut env = w.env();
     env.token = None;
     let out = w.sync_with(w.opts(), env);
@@ -773,7 +870,12 @@ fn the_binary_syncs_then_makes_zero_writes() {
         .args(["sync", "--format", "json", "--write-interval-ms", "0"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json = stdout_json(&out);
     assert_eq!(json["summary"]["create"], 3);
     assert_eq!(json["items"][0]["file"], "pm.md");
@@ -799,7 +901,10 @@ fn the_binary_refuses_a_bad_token_without_printing_it() {
     assert_eq!(out.status.code(), Some(2));
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("Bad credentials") || stderr.contains("401"), "{stderr}");
+    assert!(
+        stderr.contains("Bad credentials") || stderr.contains("401"),
+        "{stderr}"
+    );
     assert!(!stdout.contains(secret) && !stderr.contains(secret));
     assert_eq!(w.gh.write_count(), 0);
     // The token travelled only in the Authorization header.
@@ -838,7 +943,12 @@ fn the_binary_takes_the_specified_flags() {
         ])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("3 create"));
     // --full-scan lists every issue, no label filter.
     assert!(w
