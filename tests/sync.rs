@@ -753,6 +753,47 @@ fn a_refused_assignee_is_created_without_and_not_retried() {
 }
 
 #[test]
+fn only_the_refused_one_of_several_owners_is_left_out() {
+    let w = World::new();
+    w.edit("| @bob | 2025-08-08", "| @bob, @carol | 2025-08-08");
+    let out = w.sync();
+    assert_eq!(out.exit, 0, "{}", out.stdout);
+    let i = w.issue_for("INC-2025-07-18-001/PM-AI-002");
+    assert_eq!(i.assignees, ["bob"]);
+    assert!(i.body.contains("refused=\"carol\""));
+    w.gh.clear_requests();
+    assert!(all(&w.sync(), "unchanged"));
+    assert_eq!(w.gh.write_count(), 0);
+}
+
+#[test]
+fn a_workflow_token_that_cannot_read_its_account_still_recognises_its_issues() {
+    let w = World::new();
+    // An installation token: GET /user is refused; its issues are
+    // written by github-actions[bot].
+    w.gh.add_token("ghs_installation", "github-actions[bot]");
+    w.gh.inject(
+        Fault::new(FaultKind::Status(403))
+            .method("GET")
+            .path("/user")
+            .times(100),
+    );
+    let mut env = w.env();
+    env.token = Some("ghs_installation".into());
+    let out = w.sync_with(w.opts(), env.clone());
+    assert_eq!(out.exit, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(w.issue_for(KEY1).author, "github-actions[bot]");
+    assert!(
+        out.stdout.contains("github-actions[bot]"),
+        "the report notes it"
+    );
+    w.gh.clear_requests();
+    let again = w.sync_with(w.opts(), env);
+    assert!(all(&again, "unchanged"), "{:?}", actions(&again));
+    assert_eq!(w.gh.write_count(), 0);
+}
+
+#[test]
 fn invalid_items_are_skipped_and_fail_the_run_while_others_sync() {
     let w = World::new();
     w.edit(

@@ -6,7 +6,7 @@
 use super::github::{ApiError, GitHub, IssueChanges, NewIssue};
 use super::key::IssueKey;
 use super::marker;
-use super::plan::{Action, Change, Create, CurrentIssue, Entry, Patch, Plan};
+use super::plan::{Action, Change, Create, CurrentIssue, Entry, Patch, Plan, Syncer};
 
 /// How the apply step ended.
 #[derive(Debug, Clone, Default)]
@@ -21,14 +21,10 @@ pub struct Applied {
 
 /// The issue of the syncing account that carries `key`'s marker (the
 /// lowest number when several do).
-pub fn find_ours(
-    issues: &[CurrentIssue],
-    key: &IssueKey,
-    login: Option<&str>,
-) -> Option<CurrentIssue> {
+pub fn find_ours(issues: &[CurrentIssue], key: &IssueKey, syncer: &Syncer) -> Option<CurrentIssue> {
     issues
         .iter()
-        .filter(|i| login.is_none_or(|l| i.author.eq_ignore_ascii_case(l)))
+        .filter(|i| syncer.wrote(&i.author))
         .filter(|i| marker::find(&i.body).is_some_and(|(m, _)| &m.key == key))
         .min_by_key(|i| i.number)
         .cloned()
@@ -36,7 +32,7 @@ pub fn find_ours(
 
 struct Applier<'g, 'a> {
     gh: &'g GitHub<'a>,
-    login: Option<&'g str>,
+    syncer: &'g Syncer,
     labels: &'g [String],
     max_writes: usize,
     /// Write requests started (first attempts only: retries do not count).
@@ -115,23 +111,37 @@ impl Applier<'_, '_> {
                 Err(ApiError::Status {
                     status: 422,
                     message,
+                    invalid,
                 }) if !assignees.is_empty() => {
+                    // The logins GitHub names, else every requested one.
+                    let mut now: Vec<String> = assignees
+                        .iter()
+                        .filter(|a| invalid.iter().any(|i| i.eq_ignore_ascii_case(a)))
+                        .cloned()
+                        .collect();
+                    if now.is_empty() {
+                        now = assignees.clone();
+                    }
                     entry.warnings.push(format!(
-                        "GitHub refused to assign {} ({message}); the issue is created without an assignee",
-                        assignees
-                            .iter()
+                        "GitHub refused to assign {} ({message}); the issue is created without {}",
+                        now.iter()
                             .map(|a| format!("@{a}"))
                             .collect::<Vec<_>>()
-                            .join(", ")
+                            .join(", "),
+                        if now.len() == 1 {
+                            "that assignee"
+                        } else {
+                            "those assignees"
+                        }
                     ));
-                    refused = c.assignees.clone();
+                    refused.extend(now);
                 }
                 Err(ApiError::Uncertain(why)) => {
                     // GitHub may have created it: look before creating again.
                     uncertain += 1;
                     self.gh.pause(uncertain - 1);
                     let issues = self.gh.list_issues(None)?;
-                    if let Some(found) = find_ours(&issues, &c.key, self.login) {
+                    if let Some(found) = find_ours(&issues, &c.key, self.syncer) {
                         entry.warnings.push(format!(
                             "the answer to the create was lost ({why}); the issue it made was found"
                         ));
@@ -192,11 +202,13 @@ impl Applier<'_, '_> {
             Err(ApiError::Status {
                 status: 422,
                 message,
+                invalid,
             }) if p.assignees.is_some() => {
                 let Some(retry) = p.without_assignees() else {
                     return Err(ApiError::Status {
                         status: 422,
                         message,
+                        invalid,
                     });
                 };
                 entry.warnings.push(format!(
@@ -216,13 +228,13 @@ impl Applier<'_, '_> {
 pub fn apply(
     plan: &mut Plan,
     gh: &GitHub<'_>,
-    login: Option<&str>,
+    syncer: &Syncer,
     labels: &[String],
     max_writes: usize,
 ) -> Applied {
     let mut a = Applier {
         gh,
-        login,
+        syncer,
         labels,
         max_writes,
         started: 0,

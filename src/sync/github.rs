@@ -168,6 +168,31 @@ impl HttpResponse {
             .map(|(_, v)| v.as_str())
     }
 
+    /// The logins a 422 names in its `errors` for an assignee field
+    /// (`{"field":"assignees","value":"ghost"}`; the value may be a list).
+    pub fn invalid_assignees(&self) -> Vec<String> {
+        let Ok(v) = serde_json::from_slice::<serde_json::Value>(&self.body) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for e in v["errors"].as_array().into_iter().flatten() {
+            let field = e["field"].as_str().unwrap_or("");
+            if !field.to_ascii_lowercase().contains("assignee") {
+                continue;
+            }
+            match &e["value"] {
+                serde_json::Value::String(s) => out.push(s.trim_start_matches('@').to_string()),
+                serde_json::Value::Array(a) => out.extend(
+                    a.iter()
+                        .filter_map(|x| x.as_str())
+                        .map(|x| x.trim_start_matches('@').to_string()),
+                ),
+                _ => {}
+            }
+        }
+        out
+    }
+
     /// GitHub's error `message`, else the start of the body.
     pub fn message(&self) -> String {
         #[derive(Deserialize)]
@@ -372,8 +397,13 @@ pub enum ApiError {
     RateLimited(String),
     /// A create whose outcome is unknown (5xx, timeout, lost answer).
     Uncertain(String),
-    /// GitHub answered with an error.
-    Status { status: u16, message: String },
+    /// GitHub answered with an error. `invalid`: the values a 422 names
+    /// as invalid for an assignee field.
+    Status {
+        status: u16,
+        message: String,
+        invalid: Vec<String>,
+    },
     /// No usable answer after every attempt.
     Unavailable(String),
     /// An answer pmlint cannot read.
@@ -388,7 +418,9 @@ impl fmt::Display for ApiError {
             | ApiError::Uncertain(m)
             | ApiError::Unavailable(m)
             | ApiError::Invalid(m) => f.write_str(m),
-            ApiError::Status { status, message } => {
+            ApiError::Status {
+                status, message, ..
+            } => {
                 write!(f, "GitHub answered {status}: {message}")
             }
         }
@@ -762,6 +794,7 @@ impl<'a> GitHub<'a> {
         ApiError::Status {
             status: r.status,
             message: r.message(),
+            invalid: r.invalid_assignees(),
         }
     }
 
@@ -880,15 +913,26 @@ impl<'a> GitHub<'a> {
         })
     }
 
-    /// Every page of a listing, following `Link: rel="next"`; stops on an
-    /// empty page or a link already visited.
+    /// Every page of a listing, following `Link: rel="next"`. A server that
+    /// sends no Link header but a full page is asked for `page=N+1`. Stops
+    /// on an empty page, a link already visited, or a page that repeats an
+    /// earlier one (a server ignoring `page`); more than `MAX_PAGES` pages
+    /// is an error rather than an endless loop.
     fn pages(&self, first: String) -> Result<Vec<serde_json::Value>, ApiError> {
+        const MAX_PAGES: usize = 10_000;
         let mut out = Vec::new();
         let mut seen = HashSet::new();
-        let mut path = first;
+        let mut firsts = HashSet::new();
+        let mut path = first.clone();
+        let mut page_no = 1usize;
         loop {
             if !seen.insert(path.clone()) {
                 break;
+            }
+            if seen.len() > MAX_PAGES {
+                return Err(ApiError::Invalid(format!(
+                    "GET {first}: more than {MAX_PAGES} pages; stopped"
+                )));
             }
             let r = self.get(path.clone())?;
             if r.status != 200 {
@@ -902,21 +946,24 @@ impl<'a> GitHub<'a> {
                     "GET {path}: expected a list in the answer"
                 )));
             };
-            if items.is_empty() {
+            if items.is_empty() || !firsts.insert(items[0].to_string()) {
                 break;
             }
+            let full = items.len() >= 100;
             out.extend(items);
-            let Some(next) = r.header("link").and_then(link_next) else {
-                break;
-            };
-            match self.base.relative(&next) {
-                Some(p) => path = p,
-                None => {
-                    return Err(ApiError::Invalid(format!(
-                    "GET {path}: the next page ({next}) is not below the API URL {}; not followed",
-                    self.base.url()
-                )))
-                }
+            page_no += 1;
+            match r.header("link").and_then(link_next) {
+                Some(next) => match self.base.relative(&next) {
+                    Some(p) => path = p,
+                    None => {
+                        return Err(ApiError::Invalid(format!(
+                            "GET {path}: the next page ({next}) is not below the API URL {}; not followed",
+                            self.base.url()
+                        )))
+                    }
+                },
+                None if full => path = format!("{first}&page={page_no}"),
+                None => break,
             }
         }
         Ok(out)
@@ -981,7 +1028,7 @@ impl<'a> GitHub<'a> {
             Resend::Safe,
         )?;
         match r.status {
-            200 | 201 | 422 => Ok(()),
+            200..=299 | 422 => Ok(()),
             _ => Err(Self::error(&r)),
         }
     }
@@ -1005,7 +1052,7 @@ impl<'a> GitHub<'a> {
             },
             Resend::Unsafe,
         )?;
-        if r.status != 201 && r.status != 200 {
+        if !(200..300).contains(&r.status) {
             return Err(Self::error(&r));
         }
         serde_json::from_slice::<serde_json::Value>(&r.body)
@@ -1050,7 +1097,7 @@ impl<'a> GitHub<'a> {
             },
             Resend::Safe,
         )?;
-        if r.status != 200 {
+        if !(200..300).contains(&r.status) {
             return Err(Self::error(&r));
         }
         serde_json::from_slice::<serde_json::Value>(&r.body)
@@ -1327,6 +1374,47 @@ mod tests {
         assert_eq!(sent[1].path, "/repositories/5/issues?page=2");
         assert_eq!(sent.len(), 2, "a repeated link is not followed again");
         assert_eq!(g.take_notes().len(), 1);
+    }
+
+    #[test]
+    fn a_422_names_the_refused_assignees() {
+        let r = HttpResponse {
+            status: 422,
+            headers: Vec::new(),
+            body: br#"{"message":"Validation Failed","errors":[{"resource":"Issue","field":"assignees","code":"invalid","value":"ghost"},{"field":"assignee","value":["@x","y"]},{"field":"title","value":"t"}]}"#.to_vec(),
+        };
+        assert_eq!(r.invalid_assignees(), ["ghost", "x", "y"]);
+        assert_eq!(r.message(), "Validation Failed");
+        let plain = HttpResponse {
+            status: 422,
+            headers: Vec::new(),
+            body: b"oops".to_vec(),
+        };
+        assert!(plain.invalid_assignees().is_empty());
+        assert_eq!(plain.message(), "oops");
+    }
+
+    #[test]
+    fn full_pages_without_link_headers_are_paged_by_number() {
+        let page = |from: u64| {
+            let items: Vec<String> = (from..from + 100)
+                .map(|n| format!(r#"{{"number":{n}}}"#))
+                .collect();
+            format!("[{}]", items.join(","))
+        };
+        let t = Script::new(vec![
+            answer(200, &[], &page(1)),
+            answer(200, &[], &page(101)),
+            // A server that ignores `page` repeats itself: stop there.
+            answer(200, &[], &page(101)),
+        ]);
+        let c = FakeClock::default_test();
+        let g = gh(&t, &c);
+        assert_eq!(g.list_issues(None).unwrap().len(), 200);
+        let sent = t.sent.borrow();
+        assert_eq!(sent.len(), 3);
+        assert!(sent[1].path.ends_with("&page=2"));
+        assert!(sent[2].path.ends_with("&page=3"));
     }
 
     #[test]

@@ -27,7 +27,7 @@ use crate::config::Settings;
 use clock::Clock;
 use documents::{IdAnchor, ItemRules};
 use github::{ApiBase, ApiError, GitHub, OctocrabTransport, Policy, Token, Wait};
-use plan::{Action, CurrentIssue, Desired, OrphanScope, PlanContext, Skipped};
+use plan::{Action, CurrentIssue, Desired, OrphanScope, PlanContext, Skipped, Syncer};
 use render::Links;
 use report::Report;
 use std::collections::{BTreeMap, BTreeSet};
@@ -535,12 +535,12 @@ fn sync(ctx: &Ctx<'_>, g: Gathered) -> Outcome {
     let gh = ctx.gh;
     let mut notes = Vec::new();
     // Who pmlint is on GitHub: markers count only on its own issues.
-    let login = if ctx.has_token {
+    let syncer = if ctx.has_token {
         match gh.login() {
-            Ok(Some(l)) => Some(l),
+            Ok(Some(l)) => Syncer::Login(l),
             Ok(None) => {
-                notes.push("the token cannot read its account (GET /user: 403, an installation token): issues by github-actions[bot] count as pmlint's".to_string());
-                Some("github-actions[bot]".to_string())
+                notes.push("the token cannot read its own account (GET /user: 403, an installation token such as a workflow's GITHUB_TOKEN): markers count on issues written by a bot (github-actions[bot])".to_string());
+                Syncer::AnyBot
             }
             Err(e) => return all_failed(ctx, &g, &e.to_string(), exit_for(&e)),
         }
@@ -548,7 +548,7 @@ fn sync(ctx: &Ctx<'_>, g: Gathered) -> Outcome {
         notes.push(
             "no token: reading anonymously, and markers count whoever wrote the issue".into(),
         );
-        None
+        Syncer::Anyone
     };
     if let Err(e) = gh.check_repo() {
         return all_failed(ctx, &g, &e.to_string(), exit_for(&e));
@@ -584,7 +584,7 @@ fn sync(ctx: &Ctx<'_>, g: Gathered) -> Outcome {
     };
     let pctx = PlanContext {
         links: ctx.links.clone(),
-        login: login.clone(),
+        syncer: syncer.clone(),
         scope,
     };
     let mut the_plan = plan::plan(&g.desired, &g.skipped, &issues, &pctx);
@@ -604,13 +604,7 @@ fn sync(ctx: &Ctx<'_>, g: Gathered) -> Outcome {
     let mut exit = EXIT_OK;
     let mut error = None;
     if !ctx.opts.dry_run {
-        let applied = apply::apply(
-            &mut the_plan,
-            gh,
-            login.as_deref(),
-            ctx.labels,
-            ctx.max_writes,
-        );
+        let applied = apply::apply(&mut the_plan, gh, &syncer, ctx.labels, ctx.max_writes);
         if let Some(f) = &applied.fatal {
             exit = EXIT_USAGE;
             error = Some(f.clone());

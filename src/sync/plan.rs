@@ -124,12 +124,33 @@ pub enum OrphanScope {
     Incidents(BTreeSet<String>),
 }
 
+/// Whose markers count: the syncing account's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Syncer {
+    /// The account of the token (`GET /user`).
+    Login(String),
+    /// An installation token, which cannot read its own account: its
+    /// issues are written by a bot (`github-actions[bot]` for a workflow's
+    /// token), and only an installed app can write as a bot.
+    AnyBot,
+    /// Unknown (an anonymous dry run): every marker counts.
+    Anyone,
+}
+
+impl Syncer {
+    pub fn wrote(&self, author: &str) -> bool {
+        match self {
+            Syncer::Login(l) => author.eq_ignore_ascii_case(l),
+            Syncer::AnyBot => author.ends_with("[bot]"),
+            Syncer::Anyone => true,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct PlanContext {
     pub links: Links,
-    /// The syncing account; `None` when unknown (an anonymous dry run),
-    /// then markers count whoever wrote them.
-    pub login: Option<String>,
+    pub syncer: Syncer,
     pub scope: OrphanScope,
 }
 
@@ -405,10 +426,6 @@ fn decide(same: bool, d: u64, g: u64, last: Option<u64>) -> Field3 {
     }
 }
 
-fn is_ours(issue: &CurrentIssue, login: Option<&str>) -> bool {
-    login.is_none_or(|l| issue.author.eq_ignore_ascii_case(l))
-}
-
 /// The plan for `desired` items given GitHub's `issues`.
 pub fn plan(
     desired: &[Desired],
@@ -416,7 +433,6 @@ pub fn plan(
     issues: &[CurrentIssue],
     ctx: &PlanContext,
 ) -> Plan {
-    let login = ctx.login.as_deref();
     // Key → issues that carry its marker, lowest number first.
     let mut ours: BTreeMap<IssueKey, Vec<(&CurrentIssue, Marker)>> = BTreeMap::new();
     let mut forged: BTreeMap<IssueKey, Vec<&CurrentIssue>> = BTreeMap::new();
@@ -427,7 +443,7 @@ pub fn plan(
         let Some((m, _)) = marker::find(&issue.body) else {
             continue;
         };
-        if is_ours(issue, login) {
+        if ctx.syncer.wrote(&issue.author) {
             ours.entry(m.key.clone()).or_default().push((issue, m));
         } else {
             forged.entry(m.key.clone()).or_default().push(issue);
@@ -791,7 +807,7 @@ pub(crate) mod tests {
     pub fn ctx() -> PlanContext {
         PlanContext {
             links: links(),
-            login: Some("bot".into()),
+            syncer: Syncer::Login("bot".into()),
             scope: OrphanScope::Incidents(["INC-1".to_string()].into()),
         }
     }
@@ -1083,12 +1099,32 @@ pub(crate) mod tests {
         assert!(p.entries[0].warnings[0].contains("by @mallory"));
         // Unknown account (anonymous dry run): any author counts.
         let anon = PlanContext {
-            login: None,
+            syncer: Syncer::Anyone,
             ..ctx()
         };
         assert_eq!(
             plan(&items, &[], &issues, &anon).entries[0].action,
             Action::Unchanged
+        );
+    }
+
+    #[test]
+    fn an_installation_token_recognises_bot_authors_only() {
+        let items = [item("PM-AI-001", "Open", "@alice")];
+        let mut issues = synced(&items);
+        let bots = PlanContext {
+            syncer: Syncer::AnyBot,
+            ..ctx()
+        };
+        issues[0].author = "github-actions[bot]".into();
+        assert_eq!(
+            plan(&items, &[], &issues, &bots).entries[0].action,
+            Action::Unchanged
+        );
+        issues[0].author = "mallory".into();
+        assert_eq!(
+            plan(&items, &[], &issues, &bots).entries[0].action,
+            Action::Create
         );
     }
 

@@ -107,7 +107,14 @@ pub fn body(facts: &ItemFacts, links: &Links, assignees: &[String]) -> String {
             neutralize(&v, assignees)
         }
     };
-    let description = truncate(facts.description.trim(), MAX_DESCRIPTION_CHARS);
+    // Control characters other than line breaks and tabs have no place in
+    // an issue (and some servers refuse them).
+    let description: String = facts
+        .description
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+        .collect();
+    let description = truncate(description.trim(), MAX_DESCRIPTION_CHARS);
     let mut out = String::new();
     if description.is_empty() {
         out.push_str(&neutralize(&facts.id, &[]));
