@@ -509,12 +509,6 @@ struct ApiIssue {
     pull_request: Option<serde_json::Value>,
 }
 
-#[derive(Deserialize)]
-struct ApiRepo {
-    #[serde(default)]
-    has_issues: Option<bool>,
-}
-
 /// The `rel="next"` target of a Link header.
 pub fn link_next(header: &str) -> Option<String> {
     let mut rest = header;
@@ -843,23 +837,6 @@ impl<'a> GitHub<'a> {
         Ok(Some(user.login))
     }
 
-    /// Checks that the repository exists and has issues.
-    pub fn check_repo(&self) -> Result<(), ApiError> {
-        let r = self.get(format!("/repos/{}", self.repo))?;
-        if r.status != 200 {
-            return Err(self.repo_error(&r));
-        }
-        if let Ok(repo) = serde_json::from_slice::<ApiRepo>(&r.body) {
-            if repo.has_issues == Some(false) {
-                return Err(ApiError::Fatal(format!(
-                    "issues are disabled in {}: enable them in the repository settings",
-                    self.repo
-                )));
-            }
-        }
-        Ok(())
-    }
-
     fn issue_from(&self, v: serde_json::Value) -> Option<CurrentIssue> {
         let issue: ApiIssue = match serde_json::from_value(v) {
             Ok(i) => i,
@@ -918,7 +895,7 @@ impl<'a> GitHub<'a> {
     /// on an empty page, a link already visited, or a page that repeats an
     /// earlier one (a server ignoring `page`); more than `MAX_PAGES` pages
     /// is an error rather than an endless loop.
-    fn pages(&self, first: String) -> Result<Vec<serde_json::Value>, ApiError> {
+    fn pages(&self, first: String, repo_level: bool) -> Result<Vec<serde_json::Value>, ApiError> {
         const MAX_PAGES: usize = 10_000;
         let mut out = Vec::new();
         let mut seen = HashSet::new();
@@ -936,7 +913,11 @@ impl<'a> GitHub<'a> {
             }
             let r = self.get(path.clone())?;
             if r.status != 200 {
-                return Err(self.repo_error(&r));
+                return Err(if repo_level {
+                    self.repo_error(&r)
+                } else {
+                    Self::error(&r)
+                });
             }
             let page: serde_json::Value = serde_json::from_slice(&r.body).map_err(|e| {
                 ApiError::Invalid(format!("GET {path}: the answer is not JSON: {e}"))
@@ -978,7 +959,7 @@ impl<'a> GitHub<'a> {
             path.push_str(&encode_component(l));
         }
         Ok(self
-            .pages(path)?
+            .pages(path, true)?
             .into_iter()
             .filter_map(|v| self.issue_from(v))
             .collect())
@@ -1002,7 +983,7 @@ impl<'a> GitHub<'a> {
     /// The repository's label names.
     pub fn labels(&self) -> Result<Vec<String>, ApiError> {
         Ok(self
-            .pages(format!("/repos/{}/labels?per_page=100", self.repo))?
+            .pages(format!("/repos/{}/labels?per_page=100", self.repo), false)?
             .into_iter()
             .filter_map(|v| {
                 serde_json::from_value::<ApiLabel>(v).ok().map(|l| match l {
@@ -1332,7 +1313,9 @@ mod tests {
         let t = Script::new(vec![answer(401, &[], r#"{"message":"Bad credentials"}"#)]);
         let c = FakeClock::default_test();
         let g = gh(&t, &c);
-        assert!(matches!(g.check_repo(), Err(ApiError::Fatal(m)) if m.contains("GITHUB_TOKEN")));
+        assert!(
+            matches!(g.list_issues(None), Err(ApiError::Fatal(m)) if m.contains("GITHUB_TOKEN"))
+        );
         let t = Script::new(vec![answer(
             403,
             &[],
@@ -1344,7 +1327,7 @@ mod tests {
         let t = Script::new(vec![answer(404, &[], r#"{"message":"Not Found"}"#)]);
         let g = gh(&t, &c);
         assert!(
-            matches!(g.check_repo(), Err(ApiError::Fatal(m)) if m.contains("acme/ops not found"))
+            matches!(g.list_issues(None), Err(ApiError::Fatal(m)) if m.contains("acme/ops not found"))
         );
     }
 

@@ -550,9 +550,6 @@ fn sync(ctx: &Ctx<'_>, g: Gathered) -> Outcome {
         );
         Syncer::Anyone
     };
-    if let Err(e) = gh.check_repo() {
-        return all_failed(ctx, &g, &e.to_string(), exit_for(&e));
-    }
     let managed = &ctx.labels[0];
     // GitHub's `labels` filter splits on commas: such a label needs the
     // full listing.
