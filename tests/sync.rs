@@ -423,6 +423,34 @@ fn a_ghost_create_is_found_instead_of_duplicated() {
 }
 
 #[test]
+fn a_stalled_create_and_a_failed_update_are_retried_safely() {
+    let w = World::new();
+    w.gh.inject(
+        Fault::new(FaultKind::Stall { ms: 50 })
+            .method("POST")
+            .path("/issues"),
+    );
+    assert_eq!(w.sync().exit, 0);
+    assert_eq!(w.issues().len(), 3);
+    // An update applied but answered 502, then a dropped one: PATCH is
+    // sent again (it sets values, so twice is harmless).
+    w.gh.inject(Fault::new(FaultKind::ApplyThenStatus(502)).method("PATCH"));
+    w.gh.inject(Fault::new(FaultKind::Drop).method("PATCH"));
+    w.edit(
+        "| @alice | 2025-08-01 | Open |",
+        "| @alice | 2025-08-01 | Done |",
+    );
+    let out = w.sync();
+    assert_eq!(out.exit, 0, "{}", out.stdout);
+    assert_eq!(actions(&out)[0], (KEY1.to_string(), "close"));
+    assert_eq!(w.issue_for(KEY1).state, "closed");
+    assert_eq!(w.issues().len(), 3);
+    w.gh.clear_requests();
+    assert!(all(&w.sync(), "unchanged"));
+    assert_eq!(w.gh.write_count(), 0);
+}
+
+#[test]
 fn a_slow_answer_times_out_and_is_not_duplicated() {
     let w = World::new();
     // A read answered too late is retried; a create answered too late is

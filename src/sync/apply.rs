@@ -138,10 +138,19 @@ impl Applier<'_, '_> {
                 }
                 Err(ApiError::Uncertain(why)) => {
                     // GitHub may have created it: look before creating again.
+                    // Twice, a backoff apart: a request that timed out may
+                    // still be in flight when the first listing runs.
                     uncertain += 1;
-                    self.gh.pause(uncertain - 1);
-                    let issues = self.gh.list_issues(None)?;
-                    if let Some(found) = find_ours(&issues, &c.key, self.syncer) {
+                    let mut found = None;
+                    for look in 0..2 {
+                        self.gh.pause(uncertain - 1 + look);
+                        let issues = self.gh.list_issues(None)?;
+                        found = find_ours(&issues, &c.key, self.syncer);
+                        if found.is_some() {
+                            break;
+                        }
+                    }
+                    if let Some(found) = found {
                         entry.warnings.push(format!(
                             "the answer to the create was lost ({why}); the issue it made was found"
                         ));
