@@ -129,10 +129,16 @@ pub fn items_of(
     let doc = Document::parse(parsed, settings);
     let incident_id = crate::rules::incident_id::declared(&doc);
     let incident = incident_id.clone().unwrap_or_else(|| repo_path.to_string());
+    // The template's `title: [Incident Title]` is a placeholder, not a title.
     let incident_title = doc
         .fm_value("title")
+        .filter(|v| {
+            !v.is_sequence
+                && !v.raw.trim_start().starts_with('[')
+                && !crate::rules::placeholders::is_placeholder_value(&v.raw)
+        })
         .map(|v| v.text.trim().to_string())
-        .filter(|t| !t.is_empty() && !t.starts_with('['));
+        .filter(|t| !t.is_empty());
     let is_draft = doc
         .status()
         .is_some_and(|s| crate::config::normalize_status(&s) == "draft");
@@ -400,6 +406,12 @@ mod tests {
             items(&no_id).desired[0].key.as_str(),
             "postmortems/pm.md/PM-AI-005"
         );
+    }
+
+    #[test]
+    fn a_placeholder_title_is_no_incident_title() {
+        let text = DOC.replace("title: Auth outage", "title: [Incident Title]");
+        assert_eq!(items(&text).desired[0].facts.incident_title, None);
     }
 
     #[test]

@@ -343,11 +343,14 @@ pub fn run(opts: &SyncOptions, settings: &Settings, env: &SyncEnv, clock: &dyn C
     } else {
         opts.labels.clone()
     };
-    let labels: Vec<String> = labels
-        .iter()
-        .map(|l| l.trim().to_string())
-        .filter(|l| !l.is_empty())
-        .collect();
+    // Label names compare case-insensitively on GitHub.
+    let mut unique: Vec<String> = Vec::new();
+    for l in labels.iter().map(|l| l.trim()).filter(|l| !l.is_empty()) {
+        if !unique.iter().any(|u| u.eq_ignore_ascii_case(l)) {
+            unique.push(l.to_string());
+        }
+    }
+    let labels = unique;
     if labels.is_empty() {
         return usage("sync needs at least one label (`sync.labels` or --label): the first is how pmlint finds its issues");
     }
