@@ -27,7 +27,14 @@ download_url="${PMLINT_DOWNLOAD_URL:-https://github.com/pmlint/pmlint/releases/d
 action_path="${GITHUB_ACTION_PATH:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
 temp="${RUNNER_TEMP:-${TMPDIR:-/tmp}}"
 exe=pmlint
-if [[ "${RUNNER_OS:-}" == Windows ]]; then exe=pmlint.exe; fi
+if [[ "${RUNNER_OS:-}" == Windows ]]; then
+  exe=pmlint.exe
+  # Git Bash: work with POSIX paths; MSYS converts them back for cargo.
+  if command -v cygpath >/dev/null 2>&1; then
+    temp="$(cygpath -u "$temp")"
+    action_path="$(cygpath -u "$action_path")"
+  fi
+fi
 
 # Workflow commands take escaped data: nothing echoed can start a command.
 escape() {

@@ -1027,3 +1027,70 @@ mod install {
         )));
     }
 }
+
+#[test]
+fn readme_shows_both_example_workflows_as_they_are() {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("read");
+    for f in ["pr-check.yml", "sync-issues.yml"] {
+        let yml = std::fs::read_to_string(root().join("examples/workflows").join(f)).expect("read");
+        assert!(
+            readme.contains(&format!("```yaml\n{yml}```\n")),
+            "README's copy of examples/workflows/{f} is out of date"
+        );
+    }
+}
+
+#[test]
+fn example_workflows_use_the_published_action_and_least_privilege() {
+    let load = |f: &str| -> serde_yaml::Value {
+        serde_yaml::from_str(
+            &std::fs::read_to_string(root().join("examples/workflows").join(f)).expect("read"),
+        )
+        .expect("YAML")
+    };
+    let uses = |wf: &serde_yaml::Value| -> Vec<String> {
+        wf["jobs"]
+            .as_mapping()
+            .expect("jobs")
+            .values()
+            .flat_map(|j| j["steps"].as_sequence().cloned().unwrap_or_default())
+            .filter_map(|s| s["uses"].as_str().map(str::to_string))
+            .collect()
+    };
+    let pr = load("pr-check.yml");
+    assert!(pr["on"]["pull_request"].is_null() && pr["on"].get("pull_request").is_some());
+    assert!(pr["on"].get("pull_request_target").is_none());
+    assert_eq!(pr["permissions"]["contents"].as_str(), Some("read"));
+    assert_eq!(pr["permissions"].as_mapping().map(|m| m.len()), Some(1));
+    assert!(uses(&pr).contains(&"pmlint/pmlint@v1".to_string()));
+    assert!(uses(&pr)
+        .iter()
+        .any(|u| u.starts_with("github/codeql-action/upload-sarif@")));
+    // Only the job that uploads SARIF may write security events.
+    for (name, job) in pr["jobs"].as_mapping().expect("jobs") {
+        let writes = job["permissions"]["security-events"].as_str() == Some("write");
+        let uploads = job["steps"].as_sequence().expect("steps").iter().any(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.contains("upload-sarif"))
+        });
+        assert_eq!(writes, uploads, "{name:?}");
+        let checkout = job["steps"].as_sequence().expect("steps").iter().find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/checkout@"))
+        });
+        if let Some(c) = checkout {
+            assert_eq!(c["with"]["fetch-depth"].as_u64(), Some(0));
+        }
+    }
+    let sync = load("sync-issues.yml");
+    let on = sync["on"].as_mapping().expect("on");
+    assert!(on.keys().all(|k| {
+        let k = k.as_str().unwrap_or_default();
+        k == "push" || k == "workflow_dispatch"
+    }));
+    assert_eq!(sync["permissions"]["issues"].as_str(), Some("write"));
+    assert!(sync["concurrency"]["group"].as_str().is_some());
+    assert!(uses(&sync).contains(&"pmlint/pmlint@v1".to_string()));
+}

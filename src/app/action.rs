@@ -417,19 +417,24 @@ impl Action {
             FailOn::Warning => status == EXIT_FAILURES || errors + warnings > 0,
             FailOn::None => false,
         };
-        let verdict = match (failing, self.inputs.fail_on) {
-            (true, FailOn::Warning) if errors == 0 && warnings > 0 => format!(
-                "failing: fail-on is `warning` and there {} {warnings} warning{}",
-                if warnings == 1 { "is" } else { "are" },
-                if warnings == 1 { "" } else { "s" }
-            ),
-            (true, _) => "failing: the check found problems".into(),
-            (false, FailOn::None) if errors + warnings > 0 => {
-                "not failing: fail-on is `none`".into()
+        let verdict = if !failing {
+            match self.inputs.fail_on {
+                FailOn::None if errors + warnings > 0 => "not failing: fail-on is `none`",
+                _ => "passing",
             }
-            (false, _) => "passing".into(),
+        } else if errors > 0 {
+            "failing"
+        } else if self.inputs.fail_on == FailOn::Warning {
+            "failing: fail-on is `warning`"
+        } else {
+            "failing: more warnings than `check.max_warnings` allows"
         };
-        println!("pmlint: {errors} errors, {warnings} warnings in {files} files; {verdict}");
+        println!(
+            "pmlint: {}, {} in {}; {verdict}",
+            plural(errors, "error"),
+            plural(warnings, "warning"),
+            plural(files, "file")
+        );
         Ok(if failing { EXIT_FAILURES } else { EXIT_OK })
     }
 
@@ -496,14 +501,7 @@ impl Action {
         }
         let report: Value = serde_json::from_slice(&out.stdout)
             .map_err(|e| format!("pmlint sync did not print its JSON report: {e}"))?;
-        let n = |key: &str| report["summary"][key].as_u64().unwrap_or(0);
-        let outputs = [
-            ("created", n("create").to_string()),
-            // A reopened issue is an updated one (its state changed).
-            ("updated", (n("update") + n("reopen")).to_string()),
-            ("closed", n("close").to_string()),
-            ("failed", n("failed").to_string()),
-        ];
+        let outputs = sync_outputs(&report);
         print!("{}", self.sync_log(&report));
         self.set_outputs(&outputs)?;
         Ok(status)
@@ -554,19 +552,20 @@ impl Action {
         };
         if self.runner.in_actions {
             for item in items.iter().filter(|i| i["action"] == "failed") {
-                let mut props = format!(
+                let mut props = String::new();
+                if let Some(file) = item["file"].as_str() {
+                    props.push_str(&format!("file={},", property(file)));
+                    if let Some(line) = item["line"].as_u64() {
+                        props.push_str(&format!("line={line},"));
+                    }
+                }
+                props.push_str(&format!(
                     "title={}",
                     property(&format!(
                         "pmlint sync: {}",
                         item["key"].as_str().unwrap_or("?")
                     ))
-                );
-                if let Some(file) = item["file"].as_str() {
-                    props = format!("file={},{props}", property(file));
-                    if let Some(line) = item["line"].as_u64() {
-                        props = format!("{props},line={line}");
-                    }
-                }
+                ));
                 out.push_str(&format!(
                     "::error {props}::{}\n",
                     data(item["error"].as_str().unwrap_or("the item failed"))
@@ -597,6 +596,22 @@ impl Action {
             }
         }
     }
+}
+
+/// The step outputs of a sync, from the `summary` of its JSON report.
+fn sync_outputs(report: &Value) -> Vec<(&'static str, String)> {
+    let n = |key: &str| report["summary"][key].as_u64().unwrap_or(0);
+    vec![
+        ("created", n("create").to_string()),
+        // A reopened issue is an updated one (its state changed).
+        ("updated", (n("update") + n("reopen")).to_string()),
+        ("closed", n("close").to_string()),
+        ("failed", n("failed").to_string()),
+    ]
+}
+
+fn plural(n: u64, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 /// Step outputs in the multi-line syntax `NAME<<DELIMITER`, with a random
@@ -831,6 +846,72 @@ mod tests {
         assert!(runner("push", serde_json::json!({}))
             .sync_refusal()
             .is_none());
+    }
+
+    /// A report shaped as SPEC section 5's `pmlint sync --format json`.
+    fn sync_report() -> Value {
+        serde_json::json!({
+            "version": 1, "repo": "o/r", "dry_run": false,
+            "items": [
+                {"key": "INC-1/PM-AI-001", "file": "pm/a.md", "line": 40, "action": "create",
+                 "issue": 12, "url": "https://github.com/o/r/issues/12"},
+                {"key": "INC-1/PM-AI-002", "file": "pm/a.md", "line": 41, "action": "unchanged",
+                 "issue": 9, "url": "https://github.com/o/r/issues/9"},
+                {"key": "INC-1/PM-AI-003", "file": "pm/a,b.md", "line": 42, "action": "failed",
+                 "error": "HTTP 502\n::error::forged"}
+            ],
+            "summary": {"create": 1, "update": 2, "close": 3, "reopen": 1, "unchanged": 1,
+                        "conflict": 0, "orphan": 0, "skipped": 0, "failed": 1, "writes": 7}
+        })
+    }
+
+    #[test]
+    fn sync_outputs_count_created_updated_reopened_closed_and_failed() {
+        let outputs = sync_outputs(&sync_report());
+        let expect: Vec<(&str, String)> = [
+            ("created", "1"),
+            ("updated", "3"),
+            ("closed", "3"),
+            ("failed", "1"),
+        ]
+        .iter()
+        .map(|(k, v)| (*k, v.to_string()))
+        .collect();
+        assert_eq!(outputs, expect);
+    }
+
+    #[test]
+    fn sync_log_lists_changes_inside_stop_commands_and_annotates_failures_escaped() {
+        let action = Action {
+            inputs: Inputs::from_env(&env_of(&[])).unwrap(),
+            runner: Runner {
+                in_actions: true,
+                ..Runner::default()
+            },
+            exe: PathBuf::new(),
+        };
+        let log = action.sync_log(&sync_report());
+        let lines: Vec<&str> = log.lines().collect();
+        let token = lines[0]
+            .strip_prefix("::stop-commands::")
+            .expect("stop-commands first");
+        assert!(lines[1].starts_with(
+            "create     INC-1/PM-AI-001 (pm/a.md:40) https://github.com/o/r/issues/12"
+        ));
+        assert!(!log.contains("PM-AI-002"), "unchanged items are not listed");
+        assert!(
+            lines[2].contains("error: HTTP 502 ::error::forged"),
+            "{log}"
+        );
+        assert!(
+            lines[3].starts_with("pmlint sync for o/r: 1 created, 2 updated, 1 reopened, 3 closed")
+        );
+        assert_eq!(lines[4], format!("::{token}::"));
+        assert_eq!(
+            lines[5],
+            "::error file=pm/a%2Cb.md,line=42,title=pmlint sync%3A INC-1/PM-AI-003::HTTP 502%0A::error::forged"
+        );
+        assert_eq!(lines.len(), 6);
     }
 
     #[test]
