@@ -211,21 +211,30 @@ impl Runner {
         })
     }
 
+    /// Events where `only-changed` is on by default: pull requests, and
+    /// the merge queue (which must judge a pull request as its own check
+    /// did, or an old file would block every merge).
     fn is_pull_request(&self) -> bool {
         matches!(
             self.event_name.as_str(),
-            "pull_request" | "pull_request_target"
+            "pull_request" | "pull_request_target" | "merge_group"
         )
     }
 
     /// The commit the changed files are compared with, when `only-changed`
-    /// is on: the pull request's base, or the commit before a push.
+    /// is on: the pull request's base, the merge queue's base, or the
+    /// commit before a push.
     /// `Err` says why there is none.
     fn base_commit(&self) -> Result<String, String> {
         let (sha, what) = if self.event["pull_request"].is_object() {
             (
                 &self.event["pull_request"]["base"]["sha"],
                 "pull_request.base.sha",
+            )
+        } else if self.event["merge_group"].is_object() {
+            (
+                &self.event["merge_group"]["base_sha"],
+                "merge_group.base_sha",
             )
         } else if self.event_name == "push" {
             (&self.event["before"], "before")
@@ -383,11 +392,12 @@ impl Action {
             })?;
         let count = |key: &str| report["summary"][key].as_u64().unwrap_or(0);
         let (errors, warnings, files) = (count("errors"), count("warnings"), count("files"));
-        let mut outputs = vec![
+        // Set before the SARIF run, so that they are there even if it fails.
+        self.set_outputs(&[
             ("errors", errors.to_string()),
             ("warnings", warnings.to_string()),
             ("files", files.to_string()),
-        ];
+        ])?;
 
         // 3. SARIF for code scanning.
         if let Some(sarif) = &self.inputs.sarif_file {
@@ -407,9 +417,8 @@ impl Action {
             if !(s == EXIT_OK || s == EXIT_FAILURES) {
                 return Ok(EXIT_USAGE);
             }
-            outputs.push(("sarif-file", sarif.clone()));
+            self.set_outputs(&[("sarif-file", sarif.clone())])?;
         }
-        self.set_outputs(&outputs)?;
 
         let failing = match self.inputs.fail_on {
             // The check's own verdict, which also honours `check.max_warnings`.
@@ -795,6 +804,12 @@ mod tests {
         );
         assert!(pr.is_pull_request());
         assert_eq!(pr.base_commit().unwrap(), sha);
+        let queue = runner(
+            "merge_group",
+            serde_json::json!({"merge_group": {"base_sha": "c".repeat(40)}}),
+        );
+        assert!(queue.is_pull_request());
+        assert_eq!(queue.base_commit().unwrap(), "c".repeat(40));
         let push = runner("push", serde_json::json!({"before": "b".repeat(64)}));
         assert_eq!(push.base_commit().unwrap(), "b".repeat(64));
         let created = runner("push", serde_json::json!({"before": "0".repeat(40)}));
