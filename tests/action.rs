@@ -33,11 +33,13 @@ fn hermetic(program: impl AsRef<OsStr>, home: &Path) -> Command {
             .any(|p| n.starts_with(p))
             || n == "NO_COLOR"
             || n == "GH_TOKEN"
+            || n == "XDG_CONFIG_HOME"
         {
             c.env_remove(&name);
         }
     }
     c.env("HOME", home)
+        .env("GIT_CONFIG_GLOBAL", home.join(".gitconfig"))
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_TERMINAL_PROMPT", "0");
     c
@@ -450,6 +452,33 @@ fn only_changed_on_push_compares_with_the_previous_commit() {
         annotated_files(&text(&out).0),
         BTreeSet::from(["postmortems/changed.md".to_string()])
     );
+}
+
+#[test]
+fn config_input_names_the_configuration_file() {
+    let sim = Sim::new();
+    // The same rules, with TODO lowered to a warning.
+    sim.write(
+        "work/ci/strict.yml",
+        &config().replace("level: error", "level: warning"),
+    );
+    let out = sim
+        .action()
+        .env("INPUT_CONFIG", "ci/strict.yml")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    assert_eq!(
+        sim.outputs(),
+        outputs_of(&[("errors", "0"), ("warnings", "3"), ("files", "1")])
+    );
+    let out = sim
+        .action()
+        .env("INPUT_CONFIG", "ci/missing.yml")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).1.contains("ci/missing.yml does not exist"));
 }
 
 #[test]
