@@ -55,6 +55,9 @@ emit() {
   if ! version="$("$bin" --version 2>&1)"; then
     fail "$bin does not run: $version"
   fi
+  if ! "$bin" help action >/dev/null 2>&1; then
+    fail "$bin ($version) has no 'action' subcommand: it is older than this action. Install the version of pmlint that matches the action, or leave 'version' empty."
+  fi
   note "using $bin ($version)"
   if [[ -n "${GITHUB_OUTPUT:-}" ]]; then
     local delimiter="pmlint_${RANDOM}${RANDOM}${RANDOM}${RANDOM}"

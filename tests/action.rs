@@ -910,6 +910,32 @@ mod install {
         assert!(sim.outputs().is_empty());
     }
 
+    #[test]
+    fn version_path_with_a_pmlint_too_old_for_the_action_fails_clearly() {
+        let sim = Sim::new();
+        let dir = sim.path("old-bin");
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        let old = dir.join("pmlint");
+        std::fs::write(
+            &old,
+            "#!/bin/sh\nif [ \"$1\" = --version ]; then echo 'pmlint 0.0.1'; exit 0; fi\nexit 2\n",
+        )
+        .expect("write");
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        let path = format!("{}:{}", dir.display(), system_path());
+        let out = install(&sim, &path).output().expect("bash runs");
+        let (stdout, _) = text(&out);
+        assert_eq!(out.status.code(), Some(1), "{stdout}");
+        assert!(
+            stdout.contains(
+                "(pmlint 0.0.1) has no 'action' subcommand: it is older than this action."
+            ),
+            "{stdout}"
+        );
+        assert!(sim.outputs().is_empty());
+    }
+
     /// A release directory (`file://`) with this host's binary packed as the
     /// Linux x86_64 asset.
     fn release(sim: &Sim, tag: &str, checksum: Option<&str>) -> String {
