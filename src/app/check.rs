@@ -429,7 +429,7 @@ fn looks_like_postmortem(text: &str, opts: &LintOptions) -> bool {
 /// Wraps `text` in `::stop-commands::TOKEN` … `::TOKEN::`. The token is
 /// random per run (the standard library's randomly keyed hasher), so no
 /// document can contain the line that resumes command processing.
-fn stop_commands(text: &str) -> String {
+pub(super) fn stop_commands(text: &str) -> String {
     use std::hash::{BuildHasher, Hasher};
     let token = loop {
         let mut h = std::collections::hash_map::RandomState::new().build_hasher();

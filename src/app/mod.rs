@@ -1,6 +1,7 @@
 //! The commands: reading files, running the library, writing output,
 //! mapping outcomes to exit codes. All I/O lives here.
 
+mod action;
 mod check;
 mod files;
 mod info;
@@ -23,6 +24,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Explain { rule } => info::explain(&rule),
         Command::Config(args) => info::config(&args),
         Command::New(args) => new::run(&args),
+        Command::Action => action::run(),
     };
     match result {
         Ok(code) => code,
