@@ -768,7 +768,6 @@ fn sync_refuses_pull_request_target_and_pull_requests_from_forks() {
 }
 
 #[test]
-#[ignore = "needs `--format sarif` (helper `formats`); un-ignore once it is merged"]
 fn sarif_file_is_written_for_code_scanning() {
     let sim = Sim::new();
     let out = sim

@@ -35,6 +35,15 @@ pub fn run(cli: Cli) -> i32 {
     }
 }
 
+/// Writes `text` to standard output. A closed pipe (`pmlint rules | head`)
+/// ends the output quietly: it is not an error of the command, and
+/// `println!` would panic on it.
+pub(crate) fn print_stdout(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
+}
+
 /// The repository root: the nearest ancestor of `start` holding `.git`,
 /// else `start`.
 pub fn repo_root(start: &Path) -> PathBuf {
