@@ -31,6 +31,10 @@ pub enum Command {
     New(NewArgs),
     /// Print the effective configuration (defaults merged) as YAML.
     Config(ConfigArgs),
+    /// Run the GitHub Action (`action.yml`): reads its inputs from
+    /// `INPUT_*` and the runner's `GITHUB_*` variables.
+    #[command(hide = true)]
+    Action,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -2321,3 +2321,28 @@ fn walking_takes_only_documents_that_look_like_post_mortems() {
         );
     }
 }
+
+#[test]
+fn a_closed_stdout_pipe_ends_output_quietly_without_a_panic() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for args in [
+        &["rules", "--json"][..],
+        &["rules"],
+        &["explain", "blameless-language"],
+        &["config", "--schema"],
+    ] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pmlint"))
+            .current_dir(dir.path())
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        // The reader goes away before reading anything, like `| head -0`.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("wait");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}

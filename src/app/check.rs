@@ -219,16 +219,7 @@ pub fn run(args: CheckArgs) -> miette::Result<i32> {
                 return Ok(EXIT_USAGE);
             }
         }
-        None => {
-            let mut out = std::io::stdout().lock();
-            if out
-                .write_all(rendered.as_bytes())
-                .and_then(|_| out.flush())
-                .is_err()
-            {
-                // A closed pipe (e.g. `| head`) is not an error of the lint.
-            }
-        }
+        None => super::print_stdout(&rendered),
     }
 
     // The Markdown summary: `--summary FILE` (written atomically), else

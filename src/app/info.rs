@@ -1,6 +1,6 @@
 //! `pmlint rules`, `pmlint explain`, `pmlint config`.
 
-use super::{load_settings, EXIT_OK, EXIT_USAGE};
+use super::{load_settings, print_stdout, EXIT_OK, EXIT_USAGE};
 use crate::cli::{ConfigArgs, RulesArgs};
 use crate::rules;
 
@@ -18,20 +18,26 @@ pub fn rules(args: &RulesArgs) -> miette::Result<i32> {
                 })
             })
             .collect();
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&list).expect("serialisable")
-        );
+        let mut text = serde_json::to_string_pretty(&list).unwrap_or_default();
+        text.push('\n');
+        print_stdout(&text);
         return Ok(EXIT_OK);
     }
     if args.markdown {
-        print!("{}", markdown_table());
+        print_stdout(&markdown_table());
         return Ok(EXIT_OK);
     }
     let width = rules::all().iter().map(|r| r.id.len()).max().unwrap_or(0);
+    let mut text = String::new();
     for r in rules::all() {
-        println!("{:width$}  {:7}  {}", r.id, r.default.as_str(), r.summary);
+        text.push_str(&format!(
+            "{:width$}  {:7}  {}\n",
+            r.id,
+            r.default.as_str(),
+            r.summary
+        ));
     }
+    print_stdout(&text);
     Ok(EXIT_OK)
 }
 
@@ -59,7 +65,7 @@ pub fn markdown_table() -> String {
 pub fn explain(id: &str) -> miette::Result<i32> {
     match rules::find(id) {
         Some(r) => {
-            print!("{}", r.explanation());
+            print_stdout(&r.explanation());
             Ok(EXIT_OK)
         }
         None => {
@@ -75,12 +81,12 @@ pub fn explain(id: &str) -> miette::Result<i32> {
 
 pub fn config(args: &ConfigArgs) -> miette::Result<i32> {
     if args.schema {
-        println!("{}", crate::config::schema::json_schema());
+        print_stdout(&format!("{}\n", crate::config::schema::json_schema()));
         return Ok(EXIT_OK);
     }
     let settings = load_settings(args.config.as_deref())?;
     let yaml = serde_yaml::to_string(&settings.config)
         .map_err(|e| miette::miette!("cannot print the configuration: {e}"))?;
-    print!("{yaml}");
+    print_stdout(&yaml);
     Ok(EXIT_OK)
 }

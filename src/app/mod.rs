@@ -1,6 +1,7 @@
 //! The commands: reading files, running the library, writing output,
 //! mapping outcomes to exit codes. All I/O lives here.
 
+mod action;
 pub(crate) mod check;
 pub(crate) mod files;
 mod info;
@@ -25,6 +26,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Config(args) => info::config(&args),
         Command::New(args) => new::run(&args),
         Command::Sync(args) => sync::run(args),
+        Command::Action => action::run(),
     };
     match result {
         Ok(code) => code,
@@ -33,6 +35,15 @@ pub fn run(cli: Cli) -> i32 {
             EXIT_USAGE
         }
     }
+}
+
+/// Writes `text` to standard output. A closed pipe (`pmlint rules | head`)
+/// ends the output quietly: it is not an error of the command, and
+/// `println!` would panic on it.
+pub(crate) fn print_stdout(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
 }
 
 /// The repository root: the nearest ancestor of `start` holding `.git`,

@@ -25,7 +25,7 @@ pub fn run(args: &NewArgs) -> miette::Result<i32> {
     let author = author();
     let text = render(&title, &author, now);
     if args.stdout {
-        print!("{text}");
+        super::print_stdout(&text);
         return Ok(EXIT_OK);
     }
     let path = args
