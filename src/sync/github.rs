@@ -727,15 +727,17 @@ impl<'a> GitHub<'a> {
                             "GitHub refused the token (401 Bad credentials): set GITHUB_TOKEN (or GH_TOKEN) to a valid token".into(),
                         ));
                     }
+                    let message = r.message();
                     if r.status == 403
-                        && r.message()
+                        && message
                             .to_ascii_lowercase()
-                            .contains("resource not accessible by integration")
+                            .contains("resource not accessible by")
                     {
                         return Err(ApiError::Fatal(format!(
-                            "the token may not {} issues of {} (403 Resource not accessible by integration): give the workflow `permissions: issues: write`",
+                            "the token may not {} issues of {} (403 {}): give the workflow `permissions: issues: write` (a fine-grained token: Issues read and write)",
                             if req.method.is_write() { "write" } else { "read" },
-                            self.repo
+                            self.repo,
+                            message.trim_end_matches('.')
                         )));
                     }
                     if r.status >= 500 {
@@ -818,7 +820,11 @@ impl<'a> GitHub<'a> {
     /// installation token that cannot read it (403).
     pub fn login(&self) -> Result<Option<String>, ApiError> {
         let r = match self.get("/user".into()) {
-            Err(ApiError::Fatal(m)) if m.contains("Resource not accessible") => return Ok(None),
+            Err(ApiError::Fatal(m))
+                if m.to_ascii_lowercase().contains("resource not accessible") =>
+            {
+                return Ok(None)
+            }
             other => other?,
         };
         if r.status == 403 {

@@ -641,7 +641,7 @@ fn sync(ctx: &Ctx<'_>, g: Gathered) -> Outcome {
 fn write_back(g: &Gathered, entries: &mut [plan::Entry], notes: &mut Vec<String>) {
     let urls: BTreeMap<&str, &str> = entries
         .iter()
-        .filter(|e| e.action != Action::Failed && e.action != Action::Orphan)
+        .filter(|e| !matches!(e.action, Action::Failed | Action::Orphan | Action::Skipped))
         .filter_map(|e| Some((e.key.as_ref()?.as_str(), e.url.as_deref()?)))
         .collect();
     for (path, bytes, anchors) in &g.files {
