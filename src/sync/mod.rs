@@ -556,7 +556,7 @@ fn sync(ctx: &Ctx<'_>, g: Gathered) -> Outcome {
     let managed = &ctx.labels[0];
     // GitHub's `labels` filter splits on commas: such a label needs the
     // full listing.
-    let mut full = ctx.opts.full_scan || managed.contains(',');
+    let full = ctx.opts.full_scan || managed.contains(',');
     let listed = gh.list_issues(if full { None } else { Some(managed) });
     let mut issues = match listed {
         Ok(i) => i,
@@ -595,10 +595,8 @@ fn sync(ctx: &Ctx<'_>, g: Gathered) -> Outcome {
             Ok(all) => merge(&mut issues, all),
             Err(e) => return all_failed(ctx, &g, &e.to_string(), exit_for(&e)),
         }
-        full = true;
         the_plan = plan::plan(&g.desired, &g.skipped, &issues, &pctx);
     }
-    let _ = full;
     notes.extend(gh.take_notes());
 
     let mut exit = EXIT_OK;
