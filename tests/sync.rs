@@ -604,6 +604,30 @@ fn a_hand_edited_assignee_and_title_survive() {
 }
 
 #[test]
+fn an_issue_closed_by_hand_stays_closed_until_the_status_changes() {
+    let w = World::new();
+    w.sync();
+    let n = w.issue_for(KEY1).number;
+    w.gh.edit_issue(REPO, n, |i| {
+        i.state = "closed".into();
+        i.state_reason = Some("not_planned".into());
+    });
+    w.gh.clear_requests();
+    let out = w.sync();
+    assert_eq!(out.exit, 0);
+    assert_eq!(w.gh.write_count(), 0);
+    let e = &out.report.as_ref().unwrap().entries[0];
+    assert_eq!(e.action.as_str(), "unchanged");
+    assert!(e.warnings.iter().any(|m| m.contains("closed by hand")), "{:?}", e.warnings);
+    // The item is Done now: the state the document wants is written.
+    w.edit("| @alice | 2025-08-01 | Open |", "| @alice | 2025-08-01 | Done |");
+    let out = w.sync();
+    assert_eq!(actions(&out)[0].1, "update");
+    let i = w.issue_for(KEY1);
+    assert_eq!((i.state.as_str(), i.state_reason.as_deref()), ("closed", Some("completed")));
+}
+
+#[test]
 fn a_label_removed_by_hand_does_not_cause_a_duplicate() {
     let w = World::new();
     w.sync();

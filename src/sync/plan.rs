@@ -626,12 +626,22 @@ fn update_entry(
         last.map(|h| h.labels.into()),
     );
     let state_d = d.state.unwrap_or(issue.state);
-    let state = decide(
+    // State: a hand close or reopen stands until the item's status moves
+    // it elsewhere; then the document wins, even over the hand change.
+    let mut state = decide(
         state_d == issue.state,
         state_d.code().into(),
         issue.state.code().into(),
         last.map(|h| h.state.into()),
     );
+    if state == Field3::Conflict {
+        state = Field3::Write;
+        warnings.push(format!(
+            "the issue was {} by hand on GitHub; the item's status changed since, so it is now {}",
+            if issue.state.is_open() { "reopened" } else { "closed" },
+            state_d.describe()
+        ));
+    }
 
     let pick = |f: Field3, d: u64, l: Option<u64>| -> u64 {
         match f {
@@ -676,10 +686,6 @@ fn update_entry(
         }
     }
     match state {
-        Field3::Conflict => warnings.push(format!(
-            "conflict: the issue is {} on GitHub and the item's status changed too; left as GitHub has it",
-            issue.state.describe()
-        )),
         Field3::Drift => warnings.push(format!(
             "the issue was {} by hand on GitHub while the document says {}; kept until the item's status changes",
             if issue.state.is_open() { "reopened" } else { "closed" },
@@ -1087,6 +1093,22 @@ pub(crate) mod tests {
         items[0] = item("PM-AI-001", "Done", "@alice");
         let p = plan(&items, &[], &issues, &ctx());
         assert_eq!(p.entries[0].action, Action::Close);
+    }
+
+    #[test]
+    fn a_status_change_wins_over_a_hand_closed_state() {
+        let mut items = [item("PM-AI-001", "Open", "@alice")];
+        let mut issues = synced(&items);
+        issues[0].state = IssueState::NotPlanned;
+        items[0] = item("PM-AI-001", "Done", "@alice");
+        let p = plan(&items, &[], &issues, &ctx());
+        let Change::Patch(patch) = &p.entries[0].change else {
+            panic!("patch")
+        };
+        assert_eq!(patch.state, Some(IssueState::Completed));
+        assert!(p.entries[0].warnings[0].contains("closed by hand"));
+        apply(&p, &mut issues, &[]);
+        assert!(!plan(&items, &[], &issues, &ctx()).has_writes());
     }
 
     #[test]
