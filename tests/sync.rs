@@ -618,13 +618,23 @@ fn an_issue_closed_by_hand_stays_closed_until_the_status_changes() {
     assert_eq!(w.gh.write_count(), 0);
     let e = &out.report.as_ref().unwrap().entries[0];
     assert_eq!(e.action.as_str(), "unchanged");
-    assert!(e.warnings.iter().any(|m| m.contains("closed by hand")), "{:?}", e.warnings);
+    assert!(
+        e.warnings.iter().any(|m| m.contains("closed by hand")),
+        "{:?}",
+        e.warnings
+    );
     // The item is Done now: the state the document wants is written.
-    w.edit("| @alice | 2025-08-01 | Open |", "| @alice | 2025-08-01 | Done |");
+    w.edit(
+        "| @alice | 2025-08-01 | Open |",
+        "| @alice | 2025-08-01 | Done |",
+    );
     let out = w.sync();
     assert_eq!(actions(&out)[0].1, "update");
     let i = w.issue_for(KEY1);
-    assert_eq!((i.state.as_str(), i.state_reason.as_deref()), ("closed", Some("completed")));
+    assert_eq!(
+        (i.state.as_str(), i.state_reason.as_deref()),
+        ("closed", Some("completed"))
+    );
 }
 
 #[test]

@@ -638,7 +638,11 @@ fn update_entry(
         state = Field3::Write;
         warnings.push(format!(
             "the issue was {} by hand on GitHub; the item's status changed since, so it is now {}",
-            if issue.state.is_open() { "reopened" } else { "closed" },
+            if issue.state.is_open() {
+                "reopened"
+            } else {
+                "closed"
+            },
             state_d.describe()
         ));
     }
@@ -685,13 +689,12 @@ fn update_entry(
             _ => {}
         }
     }
-    match state {
-        Field3::Drift => warnings.push(format!(
+    if state == Field3::Drift {
+        warnings.push(format!(
             "the issue was {} by hand on GitHub while the document says {}; kept until the item's status changes",
             if issue.state.is_open() { "reopened" } else { "closed" },
             if d.facts.status.is_empty() { "otherwise" } else { &d.facts.status },
-        )),
-        _ => {}
+        ));
     }
 
     let writes = [title, body, assignees, labels, state].contains(&Field3::Write);
