@@ -74,6 +74,12 @@ pub fn run(args: CheckArgs) -> miette::Result<i32> {
         );
         return Ok(EXIT_USAGE);
     }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        .build()
+        .map_err(|e| miette::miette!("cannot start worker threads: {e}"))?;
+    // Build the rules' automata on the pool while the files are found.
+    crate::rules::warm_up(&pool, &|id| opts.selected(id));
     let results: Vec<FileResult> = if let Some(name) = &args.stdin_filename {
         let mut bytes = Vec::new();
         let max = settings.config.max_file_size.0;
@@ -137,10 +143,6 @@ pub fn run(args: CheckArgs) -> miette::Result<i32> {
                 }
             }
         }
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(args.jobs.unwrap_or(0))
-            .build()
-            .map_err(|e| miette::miette!("cannot start worker threads: {e}"))?;
         let max = settings.config.max_file_size.0;
         let outcomes: Vec<Result<FileResult, String>> = pool.install(|| {
             targets

@@ -88,6 +88,8 @@ struct Pack {
     phrases: Vec<String>,
     examples: HashSet<String>,
     rows: HashSet<String>,
+    /// The longest normalised example row, in bytes.
+    longest_row: usize,
 }
 
 const PACK_YAML: &str = include_str!("../../rules/placeholders.yml");
@@ -136,14 +138,33 @@ static PACK: LazyLock<Pack> = LazyLock::new(|| {
         phrases: f.phrases.iter().map(|s| s.to_lowercase()).collect(),
         examples: examples.iter().map(|s| normalize(s)).collect(),
         rows: f.example_rows.iter().map(|s| normalize(s)).collect(),
+        longest_row: f
+            .example_rows
+            .iter()
+            .map(|s| normalize(s).len())
+            .max()
+            .unwrap_or(0),
         dates: f.dates,
         times: f.times,
     }
 });
 
+/// Compiles the embedded pack now (see [`super::warm_up`]).
+pub(crate) fn warm_up() {
+    LazyLock::force(&PACK);
+}
+
 /// Lower case, letters and digits only, single spaces.
 fn normalize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    normalize_into(s, &mut out, usize::MAX);
+    out
+}
+
+/// [`normalize`] into `out`; stops (returning false) once `out` is longer
+/// than `limit` bytes.
+fn normalize_into(s: &str, out: &mut String, limit: usize) -> bool {
+    out.clear();
     for word in s
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -151,9 +172,24 @@ fn normalize(s: &str) -> String {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.extend(word.chars().flat_map(char::to_lowercase));
+        if word.is_ascii() {
+            out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        } else {
+            out.extend(word.chars().flat_map(char::to_lowercase));
+        }
+        if out.len() > limit {
+            return false;
+        }
     }
-    out
+    true
+}
+
+/// Whether `s` is one of the template's example rows once normalised:
+/// text longer than the longest row is dismissed without normalising it
+/// whole (table cells are checked one by one).
+fn is_example_row(s: &str, buf: &mut String) -> bool {
+    let pack = &*PACK;
+    normalize_into(s, buf, pack.longest_row) && pack.rows.contains(buf.as_str())
 }
 
 /// Whether the text between brackets is a template instruction.
@@ -243,10 +279,11 @@ impl Found {
                 });
             }
         }
+        let mut buf = String::new();
         for t in &doc.md.tables {
             for row in &t.rows {
                 for cell in &row.cells {
-                    if pack.rows.contains(&normalize(&cell.text)) {
+                    if is_example_row(&cell.text, &mut buf) {
                         cands.push(Placeholder {
                             span: cell.span.clone(),
                             kind: Kind::ExampleRow,
@@ -256,7 +293,7 @@ impl Found {
             }
         }
         for item in &doc.md.items {
-            if !item.quoted && pack.rows.contains(&normalize(&item.text)) {
+            if !item.quoted && is_example_row(&item.text, &mut buf) {
                 cands.push(Placeholder {
                     span: item.text_span.clone(),
                     kind: Kind::ExampleRow,
