@@ -144,10 +144,21 @@ pub fn run(args: CheckArgs) -> miette::Result<i32> {
             }
         }
         let max = settings.config.max_file_size.0;
+        // Memory grows with the diagnostics, not with the files: each
+        // document is dropped once checked, and its action items are kept
+        // only for a Markdown summary.
+        let keep_items = args.summary.is_some()
+            || std::env::var_os("GITHUB_STEP_SUMMARY").is_some_and(|v| !v.is_empty());
         let outcomes: Vec<Result<FileResult, String>> = pool.install(|| {
             targets
                 .par_iter()
-                .map(|t| lint_one(&t.display, read(t, max), t.explicit, &opts, human, color))
+                .map(|t| {
+                    let mut r = lint_one(&t.display, read(t, max), t.explicit, &opts, human, color);
+                    if let (Ok(r), false) = (&mut r, keep_items) {
+                        r.report.action_items = Vec::new();
+                    }
+                    r
+                })
                 .collect()
         });
         outcomes

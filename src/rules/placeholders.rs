@@ -165,6 +165,25 @@ fn normalize(s: &str) -> String {
 /// than `limit` bytes.
 fn normalize_into(s: &str, out: &mut String, limit: usize) -> bool {
     out.clear();
+    if s.is_ascii() {
+        // The same, byte by byte: most text is ASCII.
+        let mut in_word = false;
+        for b in s.bytes() {
+            if b.is_ascii_alphanumeric() {
+                if !in_word && !out.is_empty() {
+                    out.push(' ');
+                }
+                in_word = true;
+                out.push(char::from(b.to_ascii_lowercase()));
+                if out.len() > limit {
+                    return false;
+                }
+            } else {
+                in_word = false;
+            }
+        }
+        return true;
+    }
     for word in s
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
