@@ -22,7 +22,7 @@ use regex::bytes::Regex as BytesRegex;
 use regex::{RegexSet, RegexSetBuilder};
 use serde::Deserialize;
 use std::collections::HashSet;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 /// What kind of template text a placeholder is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,9 +73,35 @@ struct BracketFile {
     placeholder: Vec<String>,
 }
 
+/// A case-insensitive `RegexSet` compiled on first use: the bracket sets
+/// use Unicode classes that take milliseconds to compile, and many
+/// documents have no bracketed text to test.
+struct LazySet {
+    sources: Vec<String>,
+    set: OnceLock<RegexSet>,
+}
+
+impl LazySet {
+    fn new(sources: &[String]) -> LazySet {
+        LazySet {
+            sources: sources.to_vec(),
+            set: OnceLock::new(),
+        }
+    }
+
+    fn get(&self) -> &RegexSet {
+        self.set.get_or_init(|| {
+            RegexSetBuilder::new(&self.sources)
+                .case_insensitive(true)
+                .build()
+                .expect("rules/placeholders.yml patterns are valid")
+        })
+    }
+}
+
 struct Pack {
-    allowed: RegexSet,
-    placeholder: RegexSet,
+    allowed: LazySet,
+    placeholder: LazySet,
     dates: Vec<String>,
     times: Vec<String>,
     date_re: BytesRegex,
@@ -97,12 +123,6 @@ const PACK_YAML: &str = include_str!("../../rules/placeholders.yml");
 /// The embedded pack; a unit test proves it loads, so `expect` cannot fire.
 static PACK: LazyLock<Pack> = LazyLock::new(|| {
     let f: PackFile = serde_yaml::from_str(PACK_YAML).expect("rules/placeholders.yml is valid");
-    let set = |v: &[String]| {
-        RegexSetBuilder::new(v)
-            .case_insensitive(true)
-            .build()
-            .expect("rules/placeholders.yml patterns are valid")
-    };
     let alt = |v: &[String]| {
         v.iter()
             .map(|s| {
@@ -118,8 +138,8 @@ static PACK: LazyLock<Pack> = LazyLock::new(|| {
     let mut examples: Vec<String> = f.example_names.clone();
     examples.extend(f.example_values.iter().cloned());
     Pack {
-        allowed: set(&f.brackets.allowed),
-        placeholder: set(&f.brackets.placeholder),
+        allowed: LazySet::new(&f.brackets.allowed),
+        placeholder: LazySet::new(&f.brackets.placeholder),
         date_re: bytes(format!(
             r"(?-u)\b(?:{})(?:[ T](?:{}))?\b",
             alt(&f.dates),
@@ -215,7 +235,9 @@ fn is_example_row(s: &str, buf: &mut String) -> bool {
 fn is_bracket_placeholder(inner: &str) -> bool {
     let inner = inner.split_whitespace().collect::<Vec<_>>().join(" ");
     let pack = &*PACK;
-    !pack.allowed.is_match(&inner) && pack.placeholder.is_match(&inner)
+    // The placeholder test first: the allowed set is only needed (and
+    // compiled) for bracketed text that looks like a placeholder.
+    pack.placeholder.get().is_match(&inner) && !pack.allowed.get().is_match(&inner)
 }
 
 impl Found {
@@ -570,6 +592,9 @@ mod tests {
     #[test]
     fn the_embedded_pack_loads() {
         assert!(PACK.rows.len() >= 4);
+        // The lazily compiled sets compile (`LazySet::get` expects it).
+        assert!(PACK.allowed.get().len() >= 5);
+        assert!(PACK.placeholder.get().len() >= 5);
         assert!(PACK.examples.contains("jane doe"));
     }
 
