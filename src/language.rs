@@ -19,7 +19,7 @@ use crate::document::BOUNDARY;
 use regex_automata::meta::Regex;
 use regex_automata::{Input, MatchKind};
 use serde::Deserialize;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 /// The built-in packs (`rules/*.yml`), compiled once per process.
 pub static BLAMELESS: LazyLock<Pack> =
@@ -40,8 +40,10 @@ pub static INDIVIDUAL_BLAME: LazyLock<Pack> = LazyLock::new(|| {
 });
 
 fn builtin(name: &str, yaml: &str) -> Pack {
-    // Invariant: the embedded packs are valid; `builtin_packs_parse_and_every_entry_has_a_suggestion` proves it.
-    Pack::from_yaml(name, yaml).unwrap_or_else(|e| panic!("built-in pack {e}"))
+    // Invariant: the embedded packs are valid; `builtin_packs_parse_and_every_entry_has_a_suggestion`
+    // and `builtin_guards_compile` prove it, so their guards are not
+    // checked again at every start.
+    Pack::load(name, yaml, false).unwrap_or_else(|e| panic!("built-in pack {e}"))
 }
 
 /// One entry of a pack: phrasings that mean the same thing, and what to
@@ -111,10 +113,36 @@ pub struct Pack {
     guards: Vec<Guards>,
 }
 
+/// An entry's guards, compiled on first use: most documents never match
+/// most entries, and compiling every guard up front was a fifth of the
+/// start-up time of a one-file run.
 #[derive(Debug, Default)]
 struct Guards {
-    after: Option<regex::Regex>,
-    before: Option<regex::Regex>,
+    after: Option<LazyRegex>,
+    before: Option<LazyRegex>,
+}
+
+#[derive(Debug)]
+struct LazyRegex {
+    source: String,
+    compiled: OnceLock<Option<regex::Regex>>,
+}
+
+impl LazyRegex {
+    fn new(source: String) -> LazyRegex {
+        LazyRegex {
+            source,
+            compiled: OnceLock::new(),
+        }
+    }
+
+    /// The compiled regex; `None` only for a source that does not compile,
+    /// which [`Pack::compile`] rules out (and the built-in packs' tests).
+    fn get(&self) -> Option<&regex::Regex> {
+        self.compiled
+            .get_or_init(|| regex::Regex::new(&self.source).ok())
+            .as_ref()
+    }
 }
 
 /// A match of a pack entry in the mask.
@@ -175,12 +203,16 @@ pub fn phrase_regex(phrase: &str) -> String {
 impl Pack {
     /// Parses and compiles a pack file.
     pub fn from_yaml(name: &str, yaml: &str) -> Result<Pack, String> {
+        Pack::load(name, yaml, true)
+    }
+
+    fn load(name: &str, yaml: &str, check_guards: bool) -> Result<Pack, String> {
         let file: PackFile = serde_yaml::from_str(yaml).map_err(|e| format!("{name}: {e}"))?;
         let message = file.message.clone().unwrap_or_else(|| "\"{match}\"".into());
         let lower = |v: Vec<String>| -> Vec<String> {
             v.into_iter().map(|w| w.trim().to_lowercase()).collect()
         };
-        let mut pack = Pack::compile(file.rule, message, file.entries)?;
+        let mut pack = Pack::build(file.rule, message, file.entries, check_guards)?;
         pack.system_nouns = lower(file.system_nouns);
         pack.role_nouns = lower(file.role_nouns);
         pack.pronouns = lower(file.pronouns);
@@ -189,34 +221,51 @@ impl Pack {
         Ok(pack)
     }
 
+    /// Compiles a pack's entries (every guard is checked).
     pub fn compile(rule: String, message: String, entries: Vec<Entry>) -> Result<Pack, String> {
-        let mut patterns = Vec::new();
+        Pack::build(rule, message, entries, true)
+    }
+
+    fn build(
+        rule: String,
+        message: String,
+        entries: Vec<Entry>,
+        check_guards: bool,
+    ) -> Result<Pack, String> {
         let mut pattern_entry = Vec::new();
         // Longer phrasings first: at one position the first pattern wins,
         // so "should have seen it coming" must come before "should have".
-        // Ordered by the shortest text each can match.
-        let mut order: Vec<(usize, usize, String)> = Vec::new();
+        // Ordered by the shortest text each can match. Each pattern is
+        // parsed once: the automaton is built from the same syntax trees.
+        let mut order: Vec<(usize, usize, usize, _)> = Vec::new();
         for (i, e) in entries.iter().enumerate() {
             for p in &e.patterns {
                 let re = phrase_regex(p);
-                let min_len = regex_automata::util::syntax::parse(&re)
-                    .map_err(|e| format!("pack `{rule}`: pattern `{p}`: {e}"))?
-                    .properties()
-                    .minimum_len()
-                    .unwrap_or(0);
-                order.push((min_len, i, re));
+                let hir = regex_automata::util::syntax::parse(&re)
+                    .map_err(|e| format!("pack `{rule}`: pattern `{p}`: {e}"))?;
+                let min_len = hir.properties().minimum_len().unwrap_or(0);
+                order.push((min_len, re.len(), i, hir));
             }
         }
-        order.sort_by_key(|(min_len, _, re)| {
-            (std::cmp::Reverse(*min_len), std::cmp::Reverse(re.len()))
+        order.sort_by_key(|(min_len, len, _, _)| {
+            (std::cmp::Reverse(*min_len), std::cmp::Reverse(*len))
         });
-        for (_, i, re) in order {
-            patterns.push(re);
+        let mut hirs = Vec::with_capacity(order.len());
+        for (_, _, i, hir) in order {
+            hirs.push(hir);
             pattern_entry.push(i);
         }
+        // No prefilter: the literal prefixes of a hundred case-insensitive
+        // phrases make none that is faster than the lazy DFA alone (measured
+        // on the benchmark corpus), and extracting them was half the time
+        // of building the automaton.
         let regex = Regex::builder()
-            .configure(Regex::config().match_kind(MatchKind::LeftmostFirst))
-            .build_many(&patterns)
+            .configure(
+                Regex::config()
+                    .match_kind(MatchKind::LeftmostFirst)
+                    .auto_prefilter(false),
+            )
+            .build_many_from_hir(&hirs)
             .map_err(|e| format!("pack `{rule}`: {e}"))?;
         let mut guards = Vec::new();
         for e in &entries {
@@ -225,21 +274,21 @@ impl Pack {
                     "pack `{rule}`: unknown subject `{subject}` (only `person`)"
                 ));
             }
-            let join =
-                |list: &[String], anchor_end: bool| -> Result<Option<regex::Regex>, String> {
-                    if list.is_empty() {
-                        return Ok(None);
-                    }
-                    let alt = list.join("|");
-                    let src = if anchor_end {
-                        format!(r"(?i)(?:{alt})[ \t\r\n]*$")
-                    } else {
-                        format!(r"(?i)^[ \t\r\n]*(?:{alt})")
-                    };
-                    regex::Regex::new(&src)
-                        .map(Some)
-                        .map_err(|e| format!("pack `{rule}`: {e}"))
+            let join = |list: &[String], anchor_end: bool| -> Result<Option<LazyRegex>, String> {
+                if list.is_empty() {
+                    return Ok(None);
+                }
+                let alt = list.join("|");
+                let src = if anchor_end {
+                    format!(r"(?i)(?:{alt})[ \t\r\n]*$")
+                } else {
+                    format!(r"(?i)^[ \t\r\n]*(?:{alt})")
                 };
+                if check_guards {
+                    regex::Regex::new(&src).map_err(|e| format!("pack `{rule}`: {e}"))?;
+                }
+                Ok(Some(LazyRegex::new(src)))
+            };
             guards.push(Guards {
                 after: join(&e.unless_followed_by, false)?,
                 before: join(&e.unless_preceded_by, true)?,
@@ -286,14 +335,14 @@ impl Pack {
 
     fn guarded(&self, entry: usize, hay: &[u8], span: &Span) -> bool {
         let g = &self.guards[entry];
-        if let Some(after) = &g.after {
+        if let Some(after) = g.after.as_ref().and_then(LazyRegex::get) {
             let end = (span.end + 80).min(hay.len());
             let tail = String::from_utf8_lossy(&hay[span.end..end]);
             if after.is_match(&tail) {
                 return true;
             }
         }
-        if let Some(before) = &g.before {
+        if let Some(before) = g.before.as_ref().and_then(LazyRegex::get) {
             let start = span.start.saturating_sub(80);
             let head = String::from_utf8_lossy(&hay[start..span.start]);
             if before.is_match(&head) {
@@ -438,6 +487,37 @@ mod tests {
             .role_nouns
             .contains(&"engineer".to_string()));
         assert!(INDIVIDUAL_BLAME.pronouns.contains(&"we".to_string()));
+    }
+
+    #[test]
+    fn builtin_guards_compile() {
+        for pack in [
+            &*BLAMELESS,
+            &*COUNTERFACTUAL,
+            &*MINIMIZING,
+            &*INDIVIDUAL_BLAME,
+        ] {
+            for (i, g) in pack.guards.iter().enumerate() {
+                for lazy in [&g.after, &g.before].into_iter().flatten() {
+                    assert!(
+                        lazy.get().is_some(),
+                        "{} entry {i}: {}",
+                        pack.rule,
+                        lazy.source
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn packs_reject_bad_guards_up_front() {
+        let err = Pack::from_yaml(
+            "t",
+            "rule: t\nentries:\n  - patterns: [x]\n    unless_followed_by: ['(']\n",
+        )
+        .unwrap_err();
+        assert!(err.contains("pack `t`"), "{err}");
     }
 
     #[test]

@@ -73,6 +73,12 @@ pub fn run(args: CheckArgs) -> miette::Result<i32> {
         );
         return Ok(EXIT_USAGE);
     }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        .build()
+        .map_err(|e| miette::miette!("cannot start worker threads: {e}"))?;
+    // Build the rules' automata on the pool while the files are found.
+    crate::rules::warm_up(&pool, &|id| opts.selected(id));
     let results: Vec<FileResult> = if let Some(name) = &args.stdin_filename {
         let mut bytes = Vec::new();
         let max = settings.config.max_file_size.0;
@@ -136,15 +142,22 @@ pub fn run(args: CheckArgs) -> miette::Result<i32> {
                 }
             }
         }
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(args.jobs.unwrap_or(0))
-            .build()
-            .map_err(|e| miette::miette!("cannot start worker threads: {e}"))?;
         let max = settings.config.max_file_size.0;
+        // Memory grows with the diagnostics, not with the files: each
+        // document is dropped once checked, and its action items are kept
+        // only for a Markdown summary.
+        let keep_items = args.summary.is_some()
+            || std::env::var_os("GITHUB_STEP_SUMMARY").is_some_and(|v| !v.is_empty());
         let outcomes: Vec<Result<FileResult, String>> = pool.install(|| {
             targets
                 .par_iter()
-                .map(|t| lint_one(&t.display, read(t, max), t.explicit, &opts, needs))
+                .map(|t| {
+                    let mut r = lint_one(&t.display, read(t, max), t.explicit, &opts, needs);
+                    if let (Ok(r), false) = (&mut r, keep_items) {
+                        r.report.action_items = Vec::new();
+                    }
+                    r
+                })
                 .collect()
         });
         outcomes

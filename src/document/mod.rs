@@ -297,37 +297,43 @@ fn heading_keys(s: &str) -> (String, Option<String>) {
 }
 
 fn normalize_words(s: &str) -> String {
-    let mut words: Vec<String> = Vec::new();
+    // One pass into one buffer (headings and table headers are normalised
+    // for every section lookup, so this runs often): the words are the
+    // runs of letters and digits, lower-cased (first char of the lower
+    // case), of each blank-separated token that holds an ASCII letter or
+    // digit; tokens without one are emoji, mojibake or punctuation.
+    let mut out = String::with_capacity(s.len());
     for token in s.split_whitespace() {
-        // Tokens without any ASCII letter or digit are emoji, mojibake or
-        // punctuation: skip them.
-        if !token.chars().any(|c| c.is_ascii_alphanumeric()) {
+        if !token.bytes().any(|b| b.is_ascii_alphanumeric()) {
             continue;
         }
-        let cleaned: String = token
-            .chars()
-            .map(|c| {
-                if c.is_alphanumeric() {
-                    c.to_lowercase().next().unwrap_or(c)
-                } else {
-                    ' '
+        let mut word_start: Option<usize> = None;
+        for c in token.chars().chain(std::iter::once(' ')) {
+            if c.is_alphanumeric() {
+                if word_start.is_none() {
+                    if !out.is_empty() {
+                        out.push(' ');
+                    }
+                    word_start = Some(out.len());
                 }
-            })
-            .collect();
-        words.extend(cleaned.split_whitespace().map(str::to_string));
+                out.push(if c.is_ascii() {
+                    c.to_ascii_lowercase()
+                } else {
+                    c.to_lowercase().next().unwrap_or(c)
+                });
+            } else if let Some(start) = word_start.take() {
+                // Drop a leading number prefix ("4", "1 2" from "1.2").
+                if start == 0 && out.bytes().all(|b| b.is_ascii_digit()) {
+                    out.clear();
+                }
+            }
+        }
     }
-    // Drop a leading number prefix ("4", "1 2" from "1.2", "a" from "A.").
-    while words
-        .first()
-        .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()))
-    {
-        words.remove(0);
+    // "A. Timeline" style lettered prefixes (when more words follow).
+    if out.as_bytes().get(1) == Some(&b' ') && s.trim_start().get(1..2) == Some(".") {
+        out.drain(..2);
     }
-    if words.len() > 1 && words[0].len() == 1 && s.trim_start().get(1..2) == Some(".") {
-        // "A. Timeline" style lettered prefixes.
-        words.remove(0);
-    }
-    words.join(" ")
+    out
 }
 
 /// Finds the sections: headings at the level of the first heading that

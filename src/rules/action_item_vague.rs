@@ -1,7 +1,7 @@
 use super::prelude::*;
 use regex::{Regex, RegexSet};
 use serde::Deserialize;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 declare_rule! {
     /// ## What it does
@@ -60,10 +60,37 @@ struct Entry {
 struct Pack {
     /// One pattern per entry, anchored at the start.
     starts: RegexSet,
-    /// The same, to find the match's extent.
-    each: Vec<Regex>,
+    /// The sources of `starts`.
+    sources: Vec<String>,
+    /// The same one by one, to find the match's extent: compiled on the
+    /// first vague item (most runs have none).
+    each: OnceLock<Vec<Regex>>,
     suggestions: Vec<String>,
-    measurable: RegexSet,
+    measurable_sources: Vec<String>,
+    /// Compiled on the first item that starts with a vague phrase.
+    measurable: OnceLock<RegexSet>,
+}
+
+impl Pack {
+    /// The pattern of entry `i`; the sources compiled as `starts` already.
+    fn each(&self, i: usize) -> Option<&Regex> {
+        self.each
+            .get_or_init(|| {
+                self.sources
+                    .iter()
+                    .filter_map(|s| Regex::new(s).ok())
+                    .collect()
+            })
+            .get(i)
+    }
+
+    /// The measurable patterns (a broken list, ruled out by the tests,
+    /// makes nothing measurable).
+    fn measurable(&self) -> &RegexSet {
+        self.measurable.get_or_init(|| {
+            RegexSet::new(&self.measurable_sources).unwrap_or_else(|_| RegexSet::empty())
+        })
+    }
 }
 
 /// The embedded pack; a broken pack is a build-time mistake caught by the
@@ -71,11 +98,18 @@ struct Pack {
 static PACK: LazyLock<Pack> = LazyLock::new(|| {
     load(include_str!("../../rules/vague-actions.yml")).unwrap_or_else(|_| Pack {
         starts: RegexSet::empty(),
-        each: Vec::new(),
+        sources: Vec::new(),
+        each: OnceLock::new(),
         suggestions: Vec::new(),
-        measurable: RegexSet::empty(),
+        measurable_sources: Vec::new(),
+        measurable: OnceLock::new(),
     })
 });
+
+/// Compiles the embedded pack now (see [`super::warm_up`]).
+pub(crate) fn warm_up() {
+    LazyLock::force(&PACK);
+}
 
 fn load(yaml: &str) -> Result<Pack, String> {
     let file: PackFile = serde_yaml::from_str(yaml).map_err(|e| e.to_string())?;
@@ -86,16 +120,14 @@ fn load(yaml: &str) -> Result<Pack, String> {
         sources.push(format!(r"(?i)^(?:{})\b", alts.join("|")));
         suggestions.push(e.suggestion.clone());
     }
-    let each = sources
-        .iter()
-        .map(|s| Regex::new(s).map_err(|e| e.to_string()))
-        .collect::<Result<Vec<_>, _>>()?;
     let measurable: Vec<String> = file.measurable.iter().map(|m| format!("(?i){m}")).collect();
     Ok(Pack {
         starts: RegexSet::new(&sources).map_err(|e| e.to_string())?,
-        each,
+        sources,
+        each: OnceLock::new(),
         suggestions,
-        measurable: RegexSet::new(&measurable).map_err(|e| e.to_string())?,
+        measurable_sources: measurable,
+        measurable: OnceLock::new(),
     })
 }
 
@@ -137,8 +169,11 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 || source.contains("](")
                 || source.contains("://")
                 || HANDLE.is_match(text);
-            if !named && !PACK.measurable.is_match(text) {
-                let phrase = PACK.each[entry].find(text).map_or("", |m| m.as_str());
+            if !named && !PACK.measurable().is_match(text) {
+                let phrase = PACK
+                    .each(entry)
+                    .and_then(|re| re.find(text))
+                    .map_or("", |m| m.as_str());
                 // The phrase in the source (after any leading markup).
                 let offset = source
                     .to_lowercase()
@@ -186,7 +221,13 @@ mod tests {
     #[test]
     fn the_embedded_pack_loads() {
         let p = load(include_str!("../../rules/vague-actions.yml")).unwrap();
-        assert!(p.each.len() >= 5);
+        assert!(p.sources.len() >= 5);
+        // The lazily compiled parts compile.
+        for s in &p.sources {
+            Regex::new(s).unwrap();
+        }
+        RegexSet::new(&p.measurable_sources).unwrap();
+        assert!(p.each(p.sources.len() - 1).is_some());
     }
 
     #[test]

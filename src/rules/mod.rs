@@ -143,6 +143,46 @@ macro_rules! declare_rule {
 pub(crate) use declare_rule;
 
 /// Every built-in rule, in catalogue order.
+/// Starts building, on `pool`, the automata that the rules `selected`
+/// lets run will need (the word packs and the placeholder and vague-action
+/// patterns), largest first, and returns at once. Each is otherwise built
+/// on first use, one after the other, by whichever worker needs it first;
+/// this spreads that start-up work over the pool while the files are found
+/// and read. A worker that needs an automaton still being built waits for
+/// it; nothing is built twice.
+pub fn warm_up(pool: &rayon::ThreadPool, selected: &dyn Fn(&str) -> bool) {
+    use crate::language::{BLAMELESS, COUNTERFACTUAL, INDIVIDUAL_BLAME, MINIMIZING};
+    use std::sync::LazyLock;
+    let blameless = selected(blameless_language::RULE.id);
+    let counterfactual = selected(counterfactual_language::RULE.id);
+    let individual = selected(individual_blamed::RULE.id);
+    if blameless {
+        pool.spawn(|| {
+            let _ = LazyLock::force(&BLAMELESS);
+        });
+    }
+    if counterfactual {
+        pool.spawn(|| {
+            let _ = LazyLock::force(&COUNTERFACTUAL);
+        });
+    }
+    // Its word lists (who is a person) serve the other language rules too.
+    if individual || blameless || counterfactual {
+        pool.spawn(|| {
+            let _ = LazyLock::force(&INDIVIDUAL_BLAME);
+        });
+    }
+    pool.spawn(placeholders::warm_up);
+    if selected(action_item_vague::RULE.id) {
+        pool.spawn(action_item_vague::warm_up);
+    }
+    if selected(minimizing_language::RULE.id) {
+        pool.spawn(|| {
+            let _ = LazyLock::force(&MINIMIZING);
+        });
+    }
+}
+
 pub static RULES: &[&Rule] = &[
     &file_encoding::RULE,
     &frontmatter_missing::RULE,

@@ -22,7 +22,7 @@ use regex::bytes::Regex as BytesRegex;
 use regex::{RegexSet, RegexSetBuilder};
 use serde::Deserialize;
 use std::collections::HashSet;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 /// What kind of template text a placeholder is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,9 +73,35 @@ struct BracketFile {
     placeholder: Vec<String>,
 }
 
+/// A case-insensitive `RegexSet` compiled on first use: the bracket sets
+/// use Unicode classes that take milliseconds to compile, and many
+/// documents have no bracketed text to test.
+struct LazySet {
+    sources: Vec<String>,
+    set: OnceLock<RegexSet>,
+}
+
+impl LazySet {
+    fn new(sources: &[String]) -> LazySet {
+        LazySet {
+            sources: sources.to_vec(),
+            set: OnceLock::new(),
+        }
+    }
+
+    fn get(&self) -> &RegexSet {
+        self.set.get_or_init(|| {
+            RegexSetBuilder::new(&self.sources)
+                .case_insensitive(true)
+                .build()
+                .expect("rules/placeholders.yml patterns are valid")
+        })
+    }
+}
+
 struct Pack {
-    allowed: RegexSet,
-    placeholder: RegexSet,
+    allowed: LazySet,
+    placeholder: LazySet,
     dates: Vec<String>,
     times: Vec<String>,
     date_re: BytesRegex,
@@ -88,6 +114,8 @@ struct Pack {
     phrases: Vec<String>,
     examples: HashSet<String>,
     rows: HashSet<String>,
+    /// The longest normalised example row, in bytes.
+    longest_row: usize,
 }
 
 const PACK_YAML: &str = include_str!("../../rules/placeholders.yml");
@@ -95,12 +123,6 @@ const PACK_YAML: &str = include_str!("../../rules/placeholders.yml");
 /// The embedded pack; a unit test proves it loads, so `expect` cannot fire.
 static PACK: LazyLock<Pack> = LazyLock::new(|| {
     let f: PackFile = serde_yaml::from_str(PACK_YAML).expect("rules/placeholders.yml is valid");
-    let set = |v: &[String]| {
-        RegexSetBuilder::new(v)
-            .case_insensitive(true)
-            .build()
-            .expect("rules/placeholders.yml patterns are valid")
-    };
     let alt = |v: &[String]| {
         v.iter()
             .map(|s| {
@@ -116,8 +138,8 @@ static PACK: LazyLock<Pack> = LazyLock::new(|| {
     let mut examples: Vec<String> = f.example_names.clone();
     examples.extend(f.example_values.iter().cloned());
     Pack {
-        allowed: set(&f.brackets.allowed),
-        placeholder: set(&f.brackets.placeholder),
+        allowed: LazySet::new(&f.brackets.allowed),
+        placeholder: LazySet::new(&f.brackets.placeholder),
         date_re: bytes(format!(
             r"(?-u)\b(?:{})(?:[ T](?:{}))?\b",
             alt(&f.dates),
@@ -136,14 +158,52 @@ static PACK: LazyLock<Pack> = LazyLock::new(|| {
         phrases: f.phrases.iter().map(|s| s.to_lowercase()).collect(),
         examples: examples.iter().map(|s| normalize(s)).collect(),
         rows: f.example_rows.iter().map(|s| normalize(s)).collect(),
+        longest_row: f
+            .example_rows
+            .iter()
+            .map(|s| normalize(s).len())
+            .max()
+            .unwrap_or(0),
         dates: f.dates,
         times: f.times,
     }
 });
 
+/// Compiles the embedded pack now (see [`super::warm_up`]).
+pub(crate) fn warm_up() {
+    LazyLock::force(&PACK);
+}
+
 /// Lower case, letters and digits only, single spaces.
 fn normalize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    normalize_into(s, &mut out, usize::MAX);
+    out
+}
+
+/// [`normalize`] into `out`; stops (returning false) once `out` is longer
+/// than `limit` bytes.
+fn normalize_into(s: &str, out: &mut String, limit: usize) -> bool {
+    out.clear();
+    if s.is_ascii() {
+        // The same, byte by byte: most text is ASCII.
+        let mut in_word = false;
+        for b in s.bytes() {
+            if b.is_ascii_alphanumeric() {
+                if !in_word && !out.is_empty() {
+                    out.push(' ');
+                }
+                in_word = true;
+                out.push(char::from(b.to_ascii_lowercase()));
+                if out.len() > limit {
+                    return false;
+                }
+            } else {
+                in_word = false;
+            }
+        }
+        return true;
+    }
     for word in s
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -151,16 +211,33 @@ fn normalize(s: &str) -> String {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.extend(word.chars().flat_map(char::to_lowercase));
+        if word.is_ascii() {
+            out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        } else {
+            out.extend(word.chars().flat_map(char::to_lowercase));
+        }
+        if out.len() > limit {
+            return false;
+        }
     }
-    out
+    true
+}
+
+/// Whether `s` is one of the template's example rows once normalised:
+/// text longer than the longest row is dismissed without normalising it
+/// whole (table cells are checked one by one).
+fn is_example_row(s: &str, buf: &mut String) -> bool {
+    let pack = &*PACK;
+    normalize_into(s, buf, pack.longest_row) && pack.rows.contains(buf.as_str())
 }
 
 /// Whether the text between brackets is a template instruction.
 fn is_bracket_placeholder(inner: &str) -> bool {
     let inner = inner.split_whitespace().collect::<Vec<_>>().join(" ");
     let pack = &*PACK;
-    !pack.allowed.is_match(&inner) && pack.placeholder.is_match(&inner)
+    // The placeholder test first: the allowed set is only needed (and
+    // compiled) for bracketed text that looks like a placeholder.
+    pack.placeholder.get().is_match(&inner) && !pack.allowed.get().is_match(&inner)
 }
 
 impl Found {
@@ -243,10 +320,11 @@ impl Found {
                 });
             }
         }
+        let mut buf = String::new();
         for t in &doc.md.tables {
             for row in &t.rows {
                 for cell in &row.cells {
-                    if pack.rows.contains(&normalize(&cell.text)) {
+                    if is_example_row(&cell.text, &mut buf) {
                         cands.push(Placeholder {
                             span: cell.span.clone(),
                             kind: Kind::ExampleRow,
@@ -256,7 +334,7 @@ impl Found {
             }
         }
         for item in &doc.md.items {
-            if !item.quoted && pack.rows.contains(&normalize(&item.text)) {
+            if !item.quoted && is_example_row(&item.text, &mut buf) {
                 cands.push(Placeholder {
                     span: item.text_span.clone(),
                     kind: Kind::ExampleRow,
@@ -514,6 +592,9 @@ mod tests {
     #[test]
     fn the_embedded_pack_loads() {
         assert!(PACK.rows.len() >= 4);
+        // The lazily compiled sets compile (`LazySet::get` expects it).
+        assert!(PACK.allowed.get().len() >= 5);
+        assert!(PACK.placeholder.get().len() >= 5);
         assert!(PACK.examples.contains("jane doe"));
     }
 
