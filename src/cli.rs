@@ -161,6 +161,9 @@ pub struct SyncArgs {
     /// The repository (default: $GITHUB_REPOSITORY).
     #[arg(long, value_name = "OWNER/NAME")]
     pub repo: Option<String>,
+    /// Use this configuration file instead of discovering one.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Print the plan and write nothing.
     #[arg(long)]
     pub dry_run: bool,

@@ -10,6 +10,8 @@
 //! need bash and are Unix-only; Windows runners run them in Git Bash, but a
 //! test process there may find another `bash.exe` first.
 
+mod support;
+
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsStr;
@@ -765,6 +767,90 @@ fn sync_refuses_pull_request_target_and_pull_requests_from_forks() {
         .1
         .contains("pmlint sync does not run on a pull request from a fork"));
     assert!(sim.outputs().is_empty());
+}
+
+/// `command: sync` end to end: the action runs `pmlint sync` against a
+/// GitHub API (the fake server on loopback) with the `github-token` input,
+/// and sets the sync outputs; a second run on the same documents writes
+/// nothing.
+#[test]
+fn sync_creates_issues_and_sets_its_outputs() {
+    use support::fake_github::FakeGitHub;
+    let gh = FakeGitHub::start();
+    gh.add_token("ghs_action_sync_token", "pmlint-bot");
+    gh.add_repo("o/r");
+    gh.add_assignable("o/r", "alice");
+    let sim = Sim::new();
+    sim.write(
+        "work/postmortems/items.md",
+        "---\ntitle: Login outage\nstatus: Finalised\nincident_id: INC-7\n---\n\n\
+         # Login outage\n\n## Action Items\n\n\
+         | ID | Description | Owner | Target Date | Status |\n|---|---|---|---|---|\n\
+         | PM-AI-001 | Add an alert on login errors | @alice | 2025-08-01 | Open |\n\
+         | PM-AI-002 | Write the rollback runbook | @alice | 2025-08-08 | Done |\n",
+    );
+    let run = || {
+        sim.action()
+            .env("INPUT_COMMAND", "sync")
+            .env("INPUT_PATHS", "postmortems/items.md")
+            .env("INPUT_GITHUB_TOKEN", "ghs_action_sync_token")
+            .env("GITHUB_EVENT_NAME", "push")
+            .env("GITHUB_API_URL", gh.url())
+            .env("GITHUB_SERVER_URL", gh.html_url())
+            .env("GITHUB_SHA", &sim.head)
+            .output()
+            .expect("runs")
+    };
+    // Tests do not space their writes.
+    let config = std::fs::read_to_string(sim.path("work/.pmlint.yml")).expect("config");
+    sim.write(
+        "work/.pmlint.yml",
+        &format!("{config}sync:\n  write_interval_ms: 0\n"),
+    );
+    std::fs::write(sim.path("runner/output"), "").expect("reset outputs");
+    let out = run();
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    let outputs = sim.outputs();
+    assert_eq!(
+        outputs.get("created").map(String::as_str),
+        Some("2"),
+        "{outputs:?}"
+    );
+    // An item already Done at its first sync counts as created; its issue
+    // is created and closed in the same run.
+    assert_eq!(
+        outputs.get("closed").map(String::as_str),
+        Some("0"),
+        "{outputs:?}"
+    );
+    assert_eq!(
+        outputs.get("failed").map(String::as_str),
+        Some("0"),
+        "{outputs:?}"
+    );
+    let issues = gh.issues("o/r");
+    assert_eq!(issues.len(), 2);
+    assert!(issues
+        .iter()
+        .any(|i| i.title.starts_with("PM-AI-002") && i.state == "closed"));
+    assert!(
+        !text(&out).0.contains("ghs_action_sync_token")
+            && !text(&out).1.contains("ghs_action_sync_token")
+    );
+
+    gh.clear_requests();
+    std::fs::write(sim.path("runner/output"), "").expect("reset outputs");
+    let out = run();
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    let outputs = sim.outputs();
+    for name in ["created", "updated", "closed", "failed"] {
+        assert_eq!(
+            outputs.get(name).map(String::as_str),
+            Some("0"),
+            "{name}: {outputs:?}"
+        );
+    }
+    assert_eq!(gh.write_count(), 0);
 }
 
 #[test]

@@ -1067,3 +1067,37 @@ fn the_binary_takes_the_specified_flags() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(Path::new(&w.doc()).exists());
 }
+
+#[test]
+fn the_binary_reads_the_sync_settings_from_a_named_config_file() {
+    let w = World::new();
+    std::fs::write(
+        w.dir.path().join("sync-settings.yml"),
+        "sync:\n  labels: [incident-follow-up]\n  write_interval_ms: 0\n",
+    )
+    .unwrap();
+    let out = pmlint(&w)
+        .args(["sync", "--config", "sync-settings.yml", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(stdout_json(&out)["summary"]["create"], 3);
+    let issues = w.gh.issues(REPO);
+    assert_eq!(issues.len(), 3);
+    assert!(issues
+        .iter()
+        .all(|i| i.labels == vec!["incident-follow-up".to_string()]));
+    // A missing file is a configuration error, exit 2, before any request.
+    w.gh.clear_requests();
+    let out = pmlint(&w)
+        .args(["sync", "--config", "missing.yml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(w.gh.requests().is_empty());
+}

@@ -14,7 +14,7 @@ fn flag(on: bool, off: bool) -> Option<bool> {
 }
 
 pub fn run(args: SyncArgs) -> miette::Result<i32> {
-    let settings = load_settings(None)?;
+    let settings = load_settings(args.config.as_deref())?;
     let opts = SyncOptions {
         paths: args.paths,
         repo: args.repo,
