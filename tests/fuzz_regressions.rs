@@ -1,8 +1,9 @@
-//! Replays every input the fuzz target (`fuzz/`) ever found a bug with —
-//! kept in `tests/fuzz_regressions/` — through the same pipeline and
-//! invariants as the target, plus the seed corpus the target starts from
-//! (the shipped examples and the test fixtures). Runs in the normal test
-//! suite, without nightly or libFuzzer.
+//! Replays every input that ever broke the pipeline — kept in
+//! `tests/fuzz_regressions/check` (documents) and `…/config`
+//! (configuration files) — through the same pipeline and invariants as the
+//! fuzz targets (`fuzz/`), plus the seed corpus the targets start from (the
+//! shipped examples and the test fixtures). Runs in the normal test suite,
+//! without nightly or libFuzzer.
 
 mod pipeline;
 
@@ -25,12 +26,12 @@ fn files_below(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// Runs each file through the pipeline; a panic names the file.
-fn replay(files: &[PathBuf]) {
+/// Runs each file through `check`; a panic names the file.
+fn replay(files: &[PathBuf], check: fn(&[u8])) {
     let mut failed = Vec::new();
     for file in files {
         let bytes = std::fs::read(file).expect("readable input");
-        if std::panic::catch_unwind(|| pipeline::check(&bytes)).is_err() {
+        if std::panic::catch_unwind(|| check(&bytes)).is_err() {
             failed.push(file.display().to_string());
         }
     }
@@ -42,24 +43,39 @@ fn root() -> &'static Path {
 }
 
 #[test]
-fn fuzz_findings_stay_fixed() {
-    let files = files_below(&root().join("tests/fuzz_regressions"));
-    // Only inputs live there (and the README saying so).
-    let inputs: Vec<PathBuf> = files
-        .into_iter()
-        .filter(|f| f.file_name().is_some_and(|n| n != "README.md"))
-        .collect();
+fn fuzz_findings_in_documents_stay_fixed() {
+    let inputs = files_below(&root().join("tests/fuzz_regressions/check"));
     assert!(
         !inputs.is_empty(),
-        "tests/fuzz_regressions holds the fuzz findings"
+        "tests/fuzz_regressions/check holds the findings"
     );
-    replay(&inputs);
+    replay(&inputs, pipeline::check);
+}
+
+#[test]
+fn fuzz_findings_in_configurations_stay_fixed() {
+    let inputs = files_below(&root().join("tests/fuzz_regressions/config"));
+    assert!(
+        !inputs.is_empty(),
+        "tests/fuzz_regressions/config holds the findings"
+    );
+    replay(&inputs, pipeline::check_config);
 }
 
 #[test]
 fn the_seed_corpus_passes_the_fuzz_invariants() {
     let mut files = files_below(&root().join("examples"));
-    files.extend(files_below(&root().join("tests/fixtures")));
+    files.extend(
+        files_below(&root().join("tests/fixtures"))
+            .into_iter()
+            .filter(|f| f.extension().is_some_and(|e| e == "md")),
+    );
     assert!(files.len() >= 10, "{files:?}");
-    replay(&files);
+    replay(&files, pipeline::check);
+    let configs: Vec<PathBuf> = files_below(&root().join("tests/fixtures"))
+        .into_iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "yml"))
+        .collect();
+    assert!(!configs.is_empty());
+    replay(&configs, pipeline::check_config);
 }

@@ -654,6 +654,45 @@ fn huge_front_matter_is_read_and_checked_key_by_key() {
     r.assert_defect_reported();
 }
 
+#[test]
+fn a_hostile_configuration_is_a_located_error_not_a_crash_or_a_silent_default() {
+    let dir = repo();
+    let people = vec!["x"; 30_000].join(", ");
+    let bomb_names = vec!["a"; 20_000].join(", ");
+    let bomb_overrides = vec!["{files: *x}"; 20_000].join(", ");
+    let cases = [
+        (
+            "rules:\n  blameless-language: off\n  blameless-language: warning\n".to_string(),
+            ".pmlint.yml:2:3",
+            "duplicate entry with key",
+        ),
+        (
+            format!("{{people: [{people}], rules: {{nope: off}}}}\n"),
+            ".pmlint.yml:1:90020: unknown rule `nope`",
+            "`pmlint rules` lists every rule id",
+        ),
+        (
+            format!("people: &x [{bomb_names}]\noverrides: [{bomb_overrides}]\n"),
+            // At the anchor whose copies overflow.
+            ".pmlint.yml:1:",
+            "YAML bomb",
+        ),
+    ];
+    for (config, location, message) in &cases {
+        write(dir.path(), ".pmlint.yml", config);
+        let out = pmlint(dir.path())
+            .args(["--color", "never", "defect.md"])
+            .output()
+            .expect("runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(location), "{location}: {stderr}");
+        assert!(stderr.contains(message), "{message}: {stderr}");
+        assert!(stderr.len() < 2_000, "{} bytes: {stderr}", stderr.len());
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Links and unreadable files
 

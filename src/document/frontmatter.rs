@@ -258,7 +258,7 @@ const EXPANSION_SLACK: usize = 4096;
 /// of 25,000 items and 25,000 aliases to it — would expand to 625 million
 /// values and exhaust memory. The budget bounds time and memory by the
 /// size of the block.
-fn parse_bounded(yaml: &str) -> Result<Value, serde_yaml::Error> {
+pub(crate) fn parse_bounded(yaml: &str) -> Result<Value, serde_yaml::Error> {
     let budget = std::cell::Cell::new(
         yaml.len()
             .saturating_mul(EXPANSION_PER_BYTE)

@@ -7,6 +7,7 @@
 //! test over structured random documents (`tests/properties.rs`), so that all
 //! three check exactly the same things. Any violated invariant panics.
 //!
+//! [`check`] takes a document, [`check_config`] a configuration file.
 //! Adding an output format is one line in [`FORMATS`].
 
 // Each user calls a different part of this module.
@@ -116,7 +117,7 @@ pub fn check_with(bytes: &[u8], settings: &Settings) -> RunReport {
         ignore: Vec::new(),
     };
     let report = lint::lint_bytes(PATH, bytes, &opts);
-    assert_findings_exact(bytes, &report);
+    assert_findings_exact(bytes, &report, settings);
 
     // What `pmlint check` does with a file named on the command line:
     // UTF-8 text gets snippets, anything else one plain line per finding.
@@ -146,6 +147,40 @@ pub fn check_with(bytes: &[u8], settings: &Settings) -> RunReport {
         assert_format(name, &out, &run);
     }
     run
+}
+
+/// A small post-mortem that reaches most rules, for [`check_config`].
+const DEFECTS_EXAMPLE: &[u8] = include_bytes!("../../examples/2026-02-09-cdn-outage-defects.md");
+
+/// Runs `bytes` as a configuration file (`.pmlint.yml`) through parsing,
+/// validation and the error report a user would see; an accepted
+/// configuration then lints a post-mortem with every invariant of
+/// [`check_with`]. A pull request can change the configuration, so it is
+/// input like any document.
+pub fn check_config(bytes: &[u8]) {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return;
+    };
+    let settings = match parse_config("fuzz.yml", text) {
+        Ok(config) => Settings::resolve(config, Some(("fuzz.yml", text))),
+        Err(error) => Err(error),
+    };
+    match settings {
+        Ok(settings) => {
+            check_with(DEFECTS_EXAMPLE, &settings);
+        }
+        Err(error) => {
+            let mut out = String::new();
+            miette::GraphicalReportHandler::new()
+                .render_report(&mut out, &error)
+                .expect("the configuration error renders");
+            assert!(!out.is_empty());
+            assert!(
+                out.lines().all(|l| l.chars().count() < 2_000),
+                "the report shows no huge line:\n{out}"
+            );
+        }
+    }
 }
 
 /// The `human` rendering of one file, as `pmlint check` makes it.
@@ -214,7 +249,7 @@ fn assert_format(name: &str, out: &str, run: &RunReport) {
 /// Every finding's span lies inside the input, on character boundaries when
 /// the input is UTF-8, and its lines and columns are those of its offsets;
 /// findings come in offset order; action items point inside the input.
-pub fn assert_findings_exact(bytes: &[u8], report: &FileReport) {
+pub fn assert_findings_exact(bytes: &[u8], report: &FileReport, settings: &Settings) {
     let mut previous = 0;
     for f in &report.findings {
         let ctx = || format!("{f:?} in {:?}", String::from_utf8_lossy(bytes));
@@ -227,9 +262,7 @@ pub fn assert_findings_exact(bytes: &[u8], report: &FileReport) {
         previous = f.span.start;
         assert!(!f.message.trim().is_empty(), "a message: {}", ctx());
         let known = pmlint::rules::find(f.rule.as_str()).is_some()
-            || settings()
-                .iter()
-                .any(|s| s.custom.iter().any(|c| &*c.id == f.rule.as_str()));
+            || settings.custom.iter().any(|c| &*c.id == f.rule.as_str());
         assert!(known, "a registered rule: {}", ctx());
         match std::str::from_utf8(bytes) {
             Ok(text) => {
