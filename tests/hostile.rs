@@ -661,6 +661,8 @@ fn a_hostile_configuration_is_a_located_error_not_a_crash_or_a_silent_default() 
     let bomb_names = vec!["a"; 20_000].join(", ");
     let bomb_overrides = vec!["{files: *x}"; 20_000].join(", ");
     let cases = [
+        // A null key (found by the config fuzz target: it used to hang).
+        ("?\n".to_string(), ".pmlint.yml:1:", "unknown field"),
         (
             "rules:\n  blameless-language: off\n  blameless-language: warning\n".to_string(),
             ".pmlint.yml:2:3",

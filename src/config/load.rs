@@ -275,6 +275,11 @@ fn find_flow_key(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
             None => line,
         };
         for quoted in [key.to_string(), format!("\"{key}\""), format!("'{key}'")] {
+            if quoted.is_empty() {
+                // An empty key matches everywhere, and the search below
+                // would never advance past it.
+                continue;
+            }
             let mut from = 0;
             while let Some(i) = code[from..].find(quoted.as_str()) {
                 let at = from + i;
@@ -427,6 +432,15 @@ mod tests {
             .render_report(&mut out, &err)
             .unwrap();
         assert!(out.len() < 1_000, "{out}");
+    }
+
+    #[test]
+    fn an_empty_key_is_searched_without_hanging() {
+        // `?` alone is a mapping with a null key; the error's key is empty.
+        assert_eq!(find_flow_key("{a: 1}\n", ""), None);
+        assert_eq!(find_key("\"\": 1\n", ""), Some(0..2));
+        assert!(parse_config("cfg.yml", "?").is_err());
+        assert!(parse_config("cfg.yml", "? \n: x\n").is_err());
     }
 
     #[test]
