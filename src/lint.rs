@@ -129,13 +129,17 @@ fn encoding_report(path: &str, bytes: &[u8], d: Diagnostic, opts: &LintOptions) 
     if !opts.selected(rule.id) {
         return FileReport::default();
     }
-    // Positions come from the valid prefix.
-    let prefix = match std::str::from_utf8(&bytes[..d.span.start]) {
-        Ok(p) => p,
-        Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default(),
+    // Positions count what precedes the span as `lint_text` would: a lone
+    // `\r` ends a line, and a run of invalid bytes before it (a NUL after
+    // Latin-1 text, say) is one column, as a decoder shows it.
+    let prefix = String::from_utf8_lossy(&bytes[..d.span.start]);
+    let prefix = if has_lone_cr(&prefix) {
+        std::borrow::Cow::Owned(lone_cr_to_lf(&prefix))
+    } else {
+        prefix
     };
-    let idx = LineIndex::new(prefix);
-    let start = idx.position(prefix, prefix.len());
+    let idx = LineIndex::new(&prefix);
+    let start = idx.position(&prefix, prefix.len());
     let end = Position {
         line: start.line,
         column: start.column + 1,
@@ -599,6 +603,38 @@ mod tests {
     fn comments_in_code_are_not_directives() {
         let r = lint("# T\n\n```\n<!-- pmlint-disable-file -->\n```\n\n    <!-- pmlint-disable-file -->\n\n`<!-- pmlint-disable-file -->` human error\n");
         assert_eq!(rules_of(&r), [("blameless-language", 9)]);
+    }
+
+    fn lint_raw(bytes: &[u8]) -> FileReport {
+        let settings = Box::leak(Box::new(Settings::defaults()));
+        let opts = LintOptions {
+            settings,
+            today: NaiveDate::from_ymd_opt(2026, 11, 29).unwrap(),
+            select: None,
+            ignore: Vec::new(),
+        };
+        lint_bytes("t.md", bytes, &opts)
+    }
+
+    #[test]
+    fn an_invalid_byte_after_lone_cr_lines_is_on_its_own_line() {
+        let report = lint_raw(b"# T\r\rab\xFFc\r");
+        let f = &report.findings[0];
+        assert_eq!(f.rule.as_str(), "file-encoding");
+        assert_eq!(f.span, 7..8);
+        assert_eq!(f.start, Position { line: 3, column: 3 });
+        assert_eq!(f.end, Position { line: 3, column: 4 });
+    }
+
+    #[test]
+    fn a_nul_after_invalid_bytes_is_placed_by_its_lines() {
+        // Binary (a NUL) wins over invalid UTF-8 before it; the position
+        // still counts every line before the NUL.
+        let report = lint_raw(b"caf\xE9\n\n\xFF\xFE\0");
+        let f = &report.findings[0];
+        assert!(f.message.starts_with("Binary"), "{f:?}");
+        assert_eq!(f.span, 8..9);
+        assert_eq!(f.start, Position { line: 3, column: 3 });
     }
 
     #[test]

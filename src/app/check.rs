@@ -271,15 +271,44 @@ pub fn run(args: CheckArgs) -> miette::Result<i32> {
 
 /// Reads a target, refusing files over the size limit before reading.
 fn read(t: &Target, max: u64) -> Result<Vec<u8>, String> {
-    let meta = std::fs::metadata(&t.path).map_err(|e| format!("cannot read the file: {e}"))?;
+    read_limited(&t.path, max)
+}
+
+/// Reads a regular file of at most `max` bytes. Anything else is refused
+/// with a message for the `file-encoding` finding: a FIFO or device is not
+/// even opened (opening a FIFO blocks until someone writes to it), a file
+/// over the limit is refused by its size, and a file that grows past the
+/// limit while being read is cut off at one byte more and refused too.
+fn read_limited(path: &std::path::Path, max: u64) -> Result<Vec<u8>, String> {
+    let unreadable = |e: std::io::Error| {
+        let link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+        if link && e.kind() == std::io::ErrorKind::NotFound {
+            format!("Cannot read the file: it is a symbolic link to a missing file ({e})")
+        } else {
+            format!("Cannot read the file: {e}")
+        }
+    };
+    let meta = std::fs::metadata(path).map_err(unreadable)?;
+    if !meta.is_file() {
+        return Err("Cannot read the file: not a regular file (a FIFO, socket or device)".into());
+    }
     if meta.len() > max {
         return Err(format!(
-            "File is {} bytes, over the {} byte limit (`max_file_size`)",
-            meta.len(),
-            max
+            "File is {} bytes, over the {max} byte limit (`max_file_size`)",
+            meta.len()
         ));
     }
-    std::fs::read(&t.path).map_err(|e| format!("cannot read the file: {e}"))
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > max {
+        return Err(format!(
+            "File grew over the {max} byte limit (`max_file_size`) while it was read"
+        ));
+    }
+    Ok(bytes)
 }
 
 /// What the chosen format needs to be made while a file's text is at hand.
@@ -451,4 +480,58 @@ pub(crate) fn stop_commands(text: &str) -> String {
     }
     out.push_str(&format!("::{token}::\n"));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::read_limited;
+
+    #[test]
+    fn a_file_at_the_limit_is_read_and_one_byte_more_is_refused_by_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        std::fs::write(&path, "x".repeat(100)).unwrap();
+        assert_eq!(read_limited(&path, 100).unwrap().len(), 100);
+        let err = read_limited(&path, 99).unwrap_err();
+        assert_eq!(
+            err,
+            "File is 100 bytes, over the 99 byte limit (`max_file_size`)"
+        );
+    }
+
+    #[test]
+    fn a_huge_sparse_file_is_refused_without_being_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("huge.md");
+        let file = std::fs::File::create(&path).unwrap();
+        file.set_len(1 << 40).unwrap(); // 1 TiB: reading it would never end
+        let err = read_limited(&path, 10_000_000).unwrap_err();
+        assert!(err.contains("1099511627776 bytes"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_refused_without_being_opened() {
+        // Opening a FIFO for reading blocks until a writer comes: the test
+        // would hang if `read_limited` opened it.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("fifo.md");
+        let made = std::process::Command::new("mkfifo").arg(&path).status();
+        if !made.is_ok_and(|s| s.success()) {
+            eprintln!("skipped: mkfifo is not available");
+            return;
+        }
+        let err = read_limited(&path, 100).unwrap_err();
+        assert!(err.contains("not a regular file"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_dangling_symbolic_link_is_named_as_such() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.md");
+        std::os::unix::fs::symlink(dir.path().join("gone.md"), &path).unwrap();
+        let err = read_limited(&path, 100).unwrap_err();
+        assert!(err.contains("symbolic link to a missing file"), "{err}");
+    }
 }

@@ -51,16 +51,30 @@ pub fn collect(
             if out.len() == before {
                 skipped.push(format!("{p}: no file matches this glob"));
             }
-        } else {
-            return Err(if path.exists() {
-                format!("{p}: not a regular file or directory")
-            } else {
-                format!("{p}: no such file or directory")
+        } else if path.symlink_metadata().is_ok() {
+            // It exists but is no readable file or directory: a dangling
+            // or looping symbolic link, a FIFO, a socket or a device. It
+            // is linted (and reported as unreadable without being opened),
+            // so that the other files of the run are still checked.
+            out.push(Target {
+                display: display(path),
+                path: path.to_path_buf(),
+                explicit: true,
             });
+        } else {
+            return Err(format!("{p}: no such file or directory"));
         }
     }
     out.sort();
-    out.dedup_by(|a, b| a.display == b.display);
+    // A file both named and found by a walk or glob counts as named (it
+    // is linted whatever it looks like).
+    out.dedup_by(|later, kept| {
+        let same = later.display == kept.display;
+        if same {
+            kept.explicit |= later.explicit;
+        }
+        same
+    });
     Ok(out)
 }
 
@@ -125,21 +139,29 @@ fn walk(
                 continue;
             }
         };
+        let path = entry.path();
+        if entry.path_is_symlink() && glob.is_none_or(|g| g.is_match(display(path))) {
+            // Links are not followed while walking: no loops, and nothing
+            // outside the tree is read (a pull request could add a link to
+            // any file on the runner). Name a link to lint its target.
+            if glob.is_some() || is_markdown(path) {
+                skipped.push(format!(
+                    "{}: a symbolic link (not followed while walking)",
+                    display(path)
+                ));
+            }
+            continue;
+        }
         if !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
-        let path = entry.path();
         let shown = display(path);
         if let Some(g) = glob {
             if !g.is_match(&shown) && !g.is_match(path) {
                 continue;
             }
         } else {
-            let ext = path
-                .extension()
-                .and_then(|e| e.to_str())
-                .map(str::to_ascii_lowercase);
-            if !matches!(ext.as_deref(), Some("md" | "markdown")) {
+            if !is_markdown(path) {
                 continue;
             }
             if !settings.included(&shown) {
@@ -159,6 +181,15 @@ fn walk(
             explicit: false,
         });
     }
+}
+
+/// Whether a walked file is Markdown by its extension.
+fn is_markdown(path: &Path) -> bool {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    matches!(ext.as_deref(), Some("md" | "markdown"))
 }
 
 /// A path as reported: `/` separators, no leading `./`.
@@ -293,6 +324,19 @@ mod tests {
             std::fs::write(p, "# x\n").unwrap();
         }
         dir
+    }
+
+    #[test]
+    fn a_file_named_and_walked_counts_as_named() {
+        let dir = tree();
+        let root = display(dir.path());
+        let top = format!("{root}/top.md");
+        for paths in [[root.clone(), top.clone()], [top.clone(), root.clone()]] {
+            let targets = collect(&paths, &Settings::defaults(), &mut Vec::new()).unwrap();
+            let found: Vec<_> = targets.iter().filter(|t| t.display == top).collect();
+            assert_eq!(found.len(), 1, "{targets:?}");
+            assert!(found[0].explicit, "{targets:?}");
+        }
     }
 
     #[test]

@@ -8,6 +8,9 @@ use thiserror::Error;
 
 pub const CONFIG_NAMES: [&str; 3] = [".pmlint.yml", ".pmlint.yaml", "pmlint.yml"];
 
+/// Lines longer than this (bytes) are not shown in error reports.
+const LONG_LINE: usize = 1000;
+
 /// A configuration problem, with the file and line when there is one.
 #[derive(Debug, Error, Diagnostic)]
 #[error("{message}")]
@@ -43,6 +46,21 @@ impl ConfigError {
         message: impl Into<String>,
         label: impl Into<String>,
     ) -> ConfigError {
+        let start = span.start.min(source.len());
+        let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = source[start..]
+            .find('\n')
+            .map_or(source.len(), |i| start + i);
+        if line_end - line_start > LONG_LINE || !source.is_char_boundary(start) {
+            // miette prints the whole line and pads its label with a width
+            // that must fit in 16 bits (it panicked past column 65,535):
+            // a long line is named by its position instead.
+            let line = source[..line_start].matches('\n').count() + 1;
+            let column = source
+                .get(line_start..start)
+                .map_or(1, |s| s.chars().count() + 1);
+            return ConfigError::plain(format!("{path}:{line}:{column}: {}", message.into()));
+        }
         ConfigError {
             message: message.into(),
             src: Some(NamedSource::new(path, source.to_string())),
@@ -82,6 +100,10 @@ pub fn parse_config(path: &str, text: &str) -> Result<Config, ConfigError> {
     if text.trim().is_empty() {
         return Ok(Config::default());
     }
+    // As plain YAML first: a duplicate key (which the typed parse would
+    // silently take the last of) and an alias bomb are errors at their line,
+    // and the typed parse below can then expand no more than this one did.
+    crate::document::frontmatter::parse_bounded(text).map_err(|e| yaml_error(path, text, &e))?;
     serde_yaml::from_str::<Config>(text).map_err(|e| yaml_error(path, text, &e))
 }
 
@@ -95,11 +117,10 @@ pub fn load_file(path: &Path, root: &Path) -> Result<Config, ConfigError> {
     let text = serde_yaml::to_string(&value).unwrap_or_default();
     // The merged value was validated file by file; a failure here means the
     // merge produced something no file had, which is reported plainly.
-    serde_yaml::from_value::<Config>(value).map_err(|e| {
-        ConfigError::plain(format!(
-            "{display}: merged configuration is invalid: {e}\n{text}"
-        ))
-    })
+    // (Read back from text, like each file: `from_value` would refuse a
+    // number where a string is expected, which the files' parse accepts.)
+    serde_yaml::from_str::<Config>(&text)
+        .map_err(|e| ConfigError::plain(format!("{display}: merged configuration is invalid: {e}")))
 }
 
 fn load_into(
@@ -254,6 +275,11 @@ fn find_flow_key(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
             None => line,
         };
         for quoted in [key.to_string(), format!("\"{key}\""), format!("'{key}'")] {
+            if quoted.is_empty() {
+                // An empty key matches everywhere, and the search below
+                // would never advance past it.
+                continue;
+            }
             let mut from = 0;
             while let Some(i) = code[from..].find(quoted.as_str()) {
                 let at = from + i;
@@ -352,6 +378,69 @@ mod tests {
         assert_eq!(span.start, text.find("min_why: 3").expect("present"));
         assert_eq!(find_key(text, "level").map(|s| &text[s]), Some("level"));
         assert_eq!(find_key(text, "whys"), None);
+    }
+
+    #[test]
+    fn a_duplicate_key_is_an_error_at_its_line_not_a_silent_default() {
+        let text = "rules:\n  blameless-language: off\n  blameless-language: warning\n";
+        let err = parse_config("cfg.yml", text).unwrap_err();
+        assert!(err.message.contains("duplicate entry"), "{}", err.message);
+        let span = err.span.expect("located");
+        assert_eq!(text[..span.offset()].lines().count(), 2, "points at line 3");
+    }
+
+    #[test]
+    fn an_alias_bomb_is_a_configuration_error() {
+        let files = vec!["a"; 20_000].join(", ");
+        let overrides = vec!["{files: *x}"; 20_000].join(", ");
+        let text = format!("people: &x [{files}]\noverrides: [{overrides}]\n");
+        let err = parse_config("cfg.yml", &text).unwrap_err();
+        assert!(err.message.contains("YAML bomb"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_merged_configuration_reads_scalars_as_each_file_does() {
+        // A number in a list of names is accepted file by file; the merged
+        // configuration must accept it too (it used to fail, printing the
+        // whole merged configuration).
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("base.yml"), "systems: [Patroni, 3]\n").unwrap();
+        std::fs::write(
+            dir.path().join("main.yml"),
+            "extends: [base.yml]\npeople: [x, 3]\n",
+        )
+        .unwrap();
+        let config = load_file(&dir.path().join("main.yml"), dir.path()).unwrap();
+        assert_eq!(config.people, ["x", "3"]);
+        assert_eq!(config.systems, ["Patroni", "3"]);
+    }
+
+    #[test]
+    fn an_error_on_a_very_long_line_is_named_by_its_position() {
+        let people = vec!["x"; 30_000].join(", ");
+        let text = format!("{{people: [{people}], rules: {{nope: off}}}}\n");
+        let at = text.find("nope").unwrap();
+        let err = ConfigError::at("cfg.yml", &text, at..at + 4, "unknown rule `nope`", "here");
+        assert_eq!(
+            err.message,
+            format!("cfg.yml:1:{}: unknown rule `nope`", at + 1)
+        );
+        assert!(err.src.is_none());
+        // It renders (miette used to panic on the label's padding).
+        let mut out = String::new();
+        miette::GraphicalReportHandler::new()
+            .render_report(&mut out, &err)
+            .unwrap();
+        assert!(out.len() < 1_000, "{out}");
+    }
+
+    #[test]
+    fn an_empty_key_is_searched_without_hanging() {
+        // `?` alone is a mapping with a null key; the error's key is empty.
+        assert_eq!(find_flow_key("{a: 1}\n", ""), None);
+        assert_eq!(find_key("\"\": 1\n", ""), Some(0..2));
+        assert!(parse_config("cfg.yml", "?").is_err());
+        assert!(parse_config("cfg.yml", "? \n: x\n").is_err());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! top-level key and value found by scanning the lines.
 
 use crate::diagnostic::Span;
+use serde::de::DeserializeSeed;
 use serde_yaml::Value;
 
 #[derive(Debug, Clone)]
@@ -165,7 +166,7 @@ fn parse_yaml(text: &str, yaml_start: usize, yaml: &str, open_span: Span) -> Fro
             span: at..at + 1,
         };
     }
-    let value: Value = match serde_yaml::from_str(yaml) {
+    let value: Value = match parse_bounded(yaml) {
         Ok(v) => v,
         Err(e) => {
             let message = e.to_string();
@@ -204,6 +205,17 @@ fn parse_yaml(text: &str, yaml_start: usize, yaml: &str, open_span: Span) -> Fro
                 Some(i) => message[..i].to_string(),
                 None => message,
             };
+            // serde_yaml's words for its limits, said so a reader knows
+            // what to change.
+            let message = match message.as_str() {
+                "recursion limit exceeded" => {
+                    "lists or mappings nested more than 128 levels deep".to_string()
+                }
+                "repetition limit exceeded" => {
+                    "aliases (`*name`) repeat their anchors too often (a YAML bomb?)".to_string()
+                }
+                _ => message,
+            };
             return FrontMatter::Invalid {
                 message: format!("front matter is not valid YAML: {message}"),
                 span,
@@ -229,6 +241,151 @@ fn parse_yaml(text: &str, yaml_start: usize, yaml: &str, open_span: Span) -> Fro
         mapping,
         keys: scan_keys(text, yaml_start, yaml),
     })
+}
+
+/// How far aliases may expand a front matter: this many units per byte of
+/// YAML, plus [`EXPANSION_SLACK`]. A node is one unit and each byte of a
+/// string one more, so a block without aliases never needs more than about
+/// two units per byte.
+const EXPANSION_PER_BYTE: usize = 4;
+const EXPANSION_SLACK: usize = 4096;
+
+/// Parses a YAML block into a value, like `serde_yaml::from_str`, but gives
+/// up once aliases have expanded it past a budget proportional to its size.
+///
+/// serde_yaml refuses nested alias bombs ("billion laughs"), but copies an
+/// anchored node for every alias: 125 KB of front matter — one anchored list
+/// of 25,000 items and 25,000 aliases to it — would expand to 625 million
+/// values and exhaust memory. The budget bounds time and memory by the
+/// size of the block.
+pub(crate) fn parse_bounded(yaml: &str) -> Result<Value, serde_yaml::Error> {
+    let budget = std::cell::Cell::new(
+        yaml.len()
+            .saturating_mul(EXPANSION_PER_BYTE)
+            .saturating_add(EXPANSION_SLACK),
+    );
+    Bounded(&budget).deserialize(serde_yaml::Deserializer::from_str(yaml))
+}
+
+/// Builds a [`Value`] as serde_yaml's own visitor does, spending the budget.
+#[derive(Clone, Copy)]
+struct Bounded<'b>(&'b std::cell::Cell<usize>);
+
+impl Bounded<'_> {
+    fn spend<E: serde::de::Error>(self, units: usize) -> Result<(), E> {
+        match self.0.get().checked_sub(units) {
+            Some(left) => {
+                self.0.set(left);
+                Ok(())
+            }
+            None => Err(E::custom(
+                "aliases (`*name`) expand it to many times its size (a YAML bomb?)",
+            )),
+        }
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Bounded<'_> {
+    type Value = Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Bounded<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, b: bool) -> Result<Value, E> {
+        self.spend(1)?;
+        Ok(Value::Bool(b))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, i: i64) -> Result<Value, E> {
+        self.spend(1)?;
+        Ok(Value::Number(i.into()))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, u: u64) -> Result<Value, E> {
+        self.spend(1)?;
+        Ok(Value::Number(u.into()))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, f: f64) -> Result<Value, E> {
+        self.spend(1)?;
+        Ok(Value::Number(f.into()))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Value, E> {
+        self.spend(1 + s.len())?;
+        Ok(Value::String(s.to_owned()))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, s: String) -> Result<Value, E> {
+        self.spend(1 + s.len())?;
+        Ok(Value::String(s))
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Value, E> {
+        self.spend(1)?;
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<Value, E> {
+        self.spend(1)?;
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        self.deserialize(d)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        self.spend(1)?;
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(self)? {
+            items.push(item);
+        }
+        Ok(Value::Sequence(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        self.spend(1)?;
+        let mut mapping = serde_yaml::Mapping::new();
+        while let Some(key) = map.next_key_seed(self)? {
+            if mapping.contains_key(&key) {
+                let which = match &key {
+                    Value::Null => "with null key".to_string(),
+                    Value::Bool(b) => format!("with key `{b}`"),
+                    Value::Number(n) => format!("with key {n}"),
+                    Value::String(s) => format!("with key {s:?}"),
+                    _ => "in YAML map".to_string(),
+                };
+                return Err(serde::de::Error::custom(format!("duplicate entry {which}")));
+            }
+            let value = map.next_value_seed(self)?;
+            mapping.insert(key, value);
+        }
+        Ok(Value::Mapping(mapping))
+    }
+
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+        use serde::de::VariantAccess;
+        self.spend(1)?;
+        let (tag, contents): (String, _) = data.variant()?;
+        if tag.is_empty() {
+            return Err(serde::de::Error::custom("empty YAML tag is not allowed"));
+        }
+        let value = contents.newtype_variant_seed(self)?;
+        Ok(Value::Tagged(Box::new(serde_yaml::value::TaggedValue {
+            tag: serde_yaml::value::Tag::new(tag),
+            value,
+        })))
+    }
 }
 
 fn kind_name(v: &Value) -> &'static str {
@@ -320,8 +477,19 @@ impl FrontMatterBlock {
 
     /// The value of `name` as text with its span, if present.
     pub fn get(&self, text: &str, name: &str) -> Option<FmValue> {
+        self.value_at(text, name, self.key(name))
+    }
+
+    /// The value of a scanned key, at that key's line. Looping over
+    /// [`Self::keys`] with this stays linear, where [`Self::get`] would look
+    /// each key up again (a front matter of 200,000 keys took minutes).
+    pub fn entry_value(&self, text: &str, entry: &KeyEntry) -> Option<FmValue> {
+        self.value_at(text, &entry.key, Some(entry))
+    }
+
+    fn value_at(&self, text: &str, name: &str, entry: Option<&KeyEntry>) -> Option<FmValue> {
         let value = self.mapping.get(name)?;
-        let (span, raw) = match self.key(name) {
+        let (span, raw) = match entry {
             Some(k) if !k.value_span.is_empty() => {
                 (k.value_span.clone(), text[k.value_span.clone()].to_string())
             }
@@ -380,6 +548,70 @@ mod tests {
         match l.front_matter {
             FrontMatter::Valid(b) => (b, l.body_start),
             other => panic!("expected valid front matter, got {other:?}"),
+        }
+    }
+
+    fn invalid(text: &str) -> (String, Span) {
+        match locate(text, 0).front_matter {
+            FrontMatter::Invalid { message, span } => (message, span),
+            other => panic!("expected invalid front matter, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_wide_alias_bomb_is_refused_at_the_alias_that_overflows() {
+        // One anchored list of 25,000 items and 25,000 aliases to it: within
+        // serde_yaml's own alias limit, but 625 million values.
+        let items = vec!["1"; 25_000].join(",");
+        let aliases = vec!["*x"; 25_000].join(",");
+        let text = format!("---\ntitle: T\nx: &x [{items}]\ny: [{aliases}]\n---\n");
+        let (message, span) = invalid(&text);
+        assert!(message.contains("YAML bomb"), "{message}");
+        assert_eq!(text[..span.start].lines().count(), 3, "points into line 4");
+    }
+
+    #[test]
+    fn a_nested_alias_bomb_is_refused_with_a_clear_message() {
+        let mut yaml = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..9u8 {
+            let (name, prev) = ((b'a' + i) as char, (b'a' + i - 1) as char);
+            let refs = vec![format!("*{prev}"); 9].join(", ");
+            yaml.push_str(&format!("{name}: &{name} [{refs}]\n"));
+        }
+        let (message, _) = invalid(&format!("---\n{yaml}---\n"));
+        assert!(message.contains("aliases"), "{message}");
+    }
+
+    #[test]
+    fn ordinary_aliases_and_merge_keys_still_parse() {
+        let text = "---\nbase: &b {owner: \"@alice\", tags: [a, b]}\nx: *b\ny:\n  <<: *b\n  extra: 1\n---\n";
+        let (fm, _) = valid(text);
+        assert_eq!(fm.raw("x"), fm.raw("base"));
+    }
+
+    #[test]
+    fn the_bounded_parser_reads_yaml_as_serde_yaml_does() {
+        for yaml in [
+            "",
+            "# only a comment\n",
+            "title: T\nstatus: Draft\n",
+            "a: 1\nb: -2\nc: 1.5\nd: .inf\ne: 0x1F\nf: 12345678901234567890123\n",
+            "a: ~\nb: null\nc:\nd: true\ne: 'x'\nf: \"\\u00e9\"\n",
+            "a: !custom value\nb: !!str 12\nc: !t [1, 2]\n",
+            "a: |\n  block\n  text\nb: >-\n  folded\n",
+            "a: [1, [2, [3]], {b: c}]\n? complex\n: key\n",
+            "a: 1\na: 2\n",
+            "1: x\n1: y\n",
+            "- a\n- b\n",
+            "just a string",
+            "a: 1\n---\nb: 2\n",
+            "a: &x 1\nb: *x\nc: *missing\n",
+            "a: [1, 2\n",
+            "\tbad: tab\n",
+        ] {
+            let ours = parse_bounded(yaml).map_err(|e| e.to_string());
+            let theirs = serde_yaml::from_str::<Value>(yaml).map_err(|e| e.to_string());
+            assert_eq!(ours, theirs, "{yaml:?}");
         }
     }
 

@@ -89,7 +89,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         if JUDGED_ELSEWHERE.contains(&key) {
             continue;
         }
-        let Some(v) = ctx.doc.fm_value(key) else {
+        let Some(v) = fm.entry_value(ctx.doc.text, entry) else {
             continue;
         };
         if v.text.trim().is_empty() {
@@ -228,6 +228,20 @@ mod tests {
     fn no_findings_without_valid_front_matter() {
         assert!(run(&RULE, "# no front matter\n").is_empty());
         assert!(run(&RULE, "---\ntitle: [x\n---\n").is_empty());
+    }
+
+    #[test]
+    fn each_of_many_placeholder_keys_is_reported_at_its_own_line() {
+        // Every key is visited once, at its own line (not looked up again
+        // by name, which made huge front matter quadratic).
+        let extra: String = (0..20_000)
+            .map(|i| format!("x{i}: [Insert value {i}]\n"))
+            .collect();
+        let text = FULL.replace("version: 1.0\n", &extra);
+        let d = run(&RULE, &text);
+        assert_eq!(d.len(), 20_000);
+        assert_eq!(lines(&text, &d)[..3], [10, 11, 12]);
+        assert_eq!(lines(&text, &d)[19_999], 20_009);
     }
 
     #[test]
