@@ -25,17 +25,30 @@ use std::sync::OnceLock;
 pub const PATH: &str = "post-mortems/2026-01-01: a, 100% ünïcode.md";
 
 /// A format's renderer over a finished run.
-pub type Render = fn(&RunReport) -> String;
+pub type Render = fn(&RunReport, &Settings) -> String;
 
 /// Every report format of the library, by name. The human format is
 /// rendered per file while the text is at hand (see [`human`]); these take
 /// the finished run.
 pub const FORMATS: &[(&str, Render)] = &[
-    ("concise", output::concise::render),
-    ("json", output::json::render),
-    ("github", |r| output::github::render(r, &|p| p.to_string())),
-    ("summary", output::summary::render),
+    ("concise", |r, _| output::concise::render(r)),
+    ("json", |r, _| output::json::render(r)),
+    ("github", |r, _| {
+        output::github::render(r, &|p| p.to_string())
+    }),
+    ("summary", |r, _| output::summary::render(r)),
+    ("sarif", |r, s| {
+        output::sarif::render(r, &locate, "/repo", &s.custom)
+    }),
+    ("rdjson", |r, _| output::rdjson::render(r, &locate)),
+    ("gitlab", |r, _| output::gitlab::render(r, &locate)),
+    ("junit", |r, _| output::junit::render(r)),
 ];
+
+/// Where the reported path lies for the repository-relative formats.
+fn locate(path: &str) -> output::RepoPath {
+    output::RepoPath::Inside(path.to_string())
+}
 
 /// A configuration that turns on what the defaults leave off: custom rules
 /// of each kind, a zone, aliases, an incident-ID pattern, people, stricter
@@ -138,12 +151,13 @@ pub fn check_with(bytes: &[u8], settings: &Settings) -> RunReport {
     let run = RunReport {
         files: vec![FileResult {
             path: PATH.to_string(),
+            anchors: output::anchor::compute(bytes, &report.findings),
             report,
             human: Some(human),
         }],
     };
     for (name, render) in FORMATS {
-        let out = render(&run);
+        let out = render(&run, settings);
         assert_format(name, &out, &run);
     }
     run
@@ -241,6 +255,55 @@ fn assert_format(name: &str, out: &str, run: &RunReport) {
                 let cells = line.replace("\\|", "").matches('|').count();
                 assert!(cells == 5 || cells == 6, "summary row {line:?}");
             }
+        }
+        "sarif" => {
+            let v: serde_json::Value = serde_json::from_str(out)
+                .unwrap_or_else(|e| panic!("the sarif output parses ({e}):\n{out}"));
+            assert_eq!(v["version"], "2.1.0");
+            let results = v["runs"][0]["results"].as_array().expect("results");
+            assert_eq!(results.len(), n, "sarif lists every finding");
+            let mut prints = std::collections::HashSet::new();
+            for (r, f) in results.iter().zip(&run.files[0].report.findings) {
+                assert_eq!(r["ruleId"].as_str(), Some(f.rule.as_str()));
+                let region = &r["locations"][0]["physicalLocation"]["region"];
+                assert_eq!(region["startLine"].as_u64(), Some(f.start.line as u64));
+                let print = r["partialFingerprints"]["primaryLocationLineHash"]
+                    .as_str()
+                    .expect("a fingerprint");
+                assert!(prints.insert(print.to_string()), "unique: {print}");
+            }
+        }
+        "rdjson" => {
+            let v: serde_json::Value = serde_json::from_str(out)
+                .unwrap_or_else(|e| panic!("the rdjson output parses ({e}):\n{out}"));
+            let diags = v["diagnostics"].as_array().expect("diagnostics");
+            assert_eq!(diags.len(), n, "rdjson lists every finding");
+        }
+        "gitlab" => {
+            let v: serde_json::Value = serde_json::from_str(out)
+                .unwrap_or_else(|e| panic!("the gitlab output parses ({e}):\n{out}"));
+            let issues = v.as_array().expect("an array");
+            assert_eq!(issues.len(), n, "gitlab lists every finding");
+            let prints: std::collections::HashSet<&str> = issues
+                .iter()
+                .map(|i| i["fingerprint"].as_str().expect("a fingerprint"))
+                .collect();
+            assert_eq!(prints.len(), n, "gitlab fingerprints are unique");
+        }
+        "junit" => {
+            let doc = roxmltree::Document::parse(out)
+                .unwrap_or_else(|e| panic!("the junit output is well formed ({e}):\n{out}"));
+            let errors = run.files[0]
+                .report
+                .findings
+                .iter()
+                .filter(|f| f.severity == pmlint::diagnostic::Severity::Error)
+                .count();
+            let failures = doc
+                .descendants()
+                .filter(|n| n.has_tag_name("failure"))
+                .count();
+            assert_eq!(failures, errors, "a failure per error:\n{out}");
         }
         _ => assert!(n == 0 || !out.is_empty(), "{name} output is empty"),
     }
