@@ -118,3 +118,19 @@ impl RunReport {
         )
     }
 }
+
+/// Percent-encodes a `/`-separated path for a URI reference: every byte
+/// but unreserved characters and the separators. A `:` is encoded too, so
+/// a relative path can never read as a scheme, and parentheses too, so the
+/// URL can stand in a Markdown link. Used by SARIF URIs and sync permalinks.
+pub(crate) fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}

@@ -324,7 +324,7 @@ fn region(f: &crate::lint::Finding, a: &Anchor) -> Region {
 fn artifact_location(path: &RepoPath) -> ArtifactLocation {
     match path {
         RepoPath::Inside(rel) => ArtifactLocation {
-            uri: encode_path(rel),
+            uri: super::encode_path(rel),
             uri_base_id: Some(SRCROOT),
             index: None,
         },
@@ -347,7 +347,7 @@ fn file_uri(abs: &str) -> String {
         abs.strip_prefix("//?/").unwrap_or(abs)
     };
     if let Some(host_and_path) = abs.strip_prefix("//") {
-        return format!("file://{}", encode_path(host_and_path));
+        return format!("file://{}", super::encode_path(host_and_path));
     }
     // A Windows drive (`C:`) keeps its colon; everything else is encoded.
     let (drive, rest) = match abs.as_bytes() {
@@ -359,7 +359,7 @@ fn file_uri(abs: &str) -> String {
     } else {
         "/"
     };
-    format!("file://{slash}{drive}{}", encode_path(rest))
+    format!("file://{slash}{drive}{}", super::encode_path(rest))
 }
 
 /// `file:` URI of a directory, ending in `/` as SARIF requires of a base.
@@ -371,20 +371,6 @@ fn directory_uri(abs: &str) -> String {
     uri
 }
 
-/// Percent-encodes a `/`-separated path for a URI reference: every byte
-/// but unreserved characters and the separators. A `:` is encoded too, so
-/// a relative path can never read as a scheme.
-pub(crate) fn encode_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
 
 /// The rule's `name`: its id in PascalCase, unless that only repeats it.
 fn rule_name(id: &str) -> Option<String> {
@@ -620,8 +606,8 @@ mod tests {
 
     #[test]
     fn relative_uris_cannot_read_as_a_scheme_or_carry_queries() {
-        assert_eq!(encode_path("c:d?e%f.md"), "c%3Ad%3Fe%25f.md");
-        assert_eq!(encode_path("é.md"), "%C3%A9.md");
+        assert_eq!(crate::output::encode_path("c:d?e%f.md"), "c%3Ad%3Fe%25f.md");
+        assert_eq!(crate::output::encode_path("é.md"), "%C3%A9.md");
     }
 
     #[test]

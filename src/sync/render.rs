@@ -52,24 +52,11 @@ impl Links {
             self.server_url.trim_end_matches('/'),
             self.repo,
             self.sha,
-            encode_path(path)
+            crate::output::encode_path(path)
         )
     }
 }
 
-/// Percent-encodes a path for a URL, keeping `/` and unreserved
-/// characters; parentheses are encoded so the URL can sit in a Markdown link.
-fn encode_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
 
 /// `PM-AI-001: description`, at most 256 characters, on one line, with no
 /// bare mention.
