@@ -371,7 +371,6 @@ fn directory_uri(abs: &str) -> String {
     uri
 }
 
-
 /// The rule's `name`: its id in PascalCase, unless that only repeats it.
 fn rule_name(id: &str) -> Option<String> {
     let name = pascal_case(id);

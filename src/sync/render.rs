@@ -57,7 +57,6 @@ impl Links {
     }
 }
 
-
 /// `PM-AI-001: description`, at most 256 characters, on one line, with no
 /// bare mention.
 pub fn title(id: &str, description: &str) -> String {
