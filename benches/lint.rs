@@ -74,6 +74,8 @@ fn parse_only_floor(bencher: divan::Bencher, class: &str) {
         .bench(|| Parser::new_ext(text, options).into_offset_iter().count());
 }
 
+/// Loading a pack file: YAML, parsing every pattern, and building an
+/// automaton of its own to check it.
 #[divan::bench(args = ["blameless", "counterfactual", "individual-blame", "minimizing"])]
 fn build_word_pack(bencher: divan::Bencher, pack: &str) {
     let yaml = match pack {
@@ -83,4 +85,18 @@ fn build_word_pack(bencher: divan::Bencher, pack: &str) {
         _ => include_str!("../rules/minimizing.yml"),
     };
     bencher.bench(|| pmlint::language::Pack::from_yaml(pack, yaml).expect("valid pack"));
+}
+
+/// The one automaton of the four built-in packs (their syntax trees are
+/// loaded before timing).
+#[divan::bench]
+fn build_builtin_matcher(bencher: divan::Bencher) {
+    use pmlint::language::{Matcher, BLAMELESS, COUNTERFACTUAL, INDIVIDUAL_BLAME, MINIMIZING};
+    let packs = [
+        &*BLAMELESS,
+        &*COUNTERFACTUAL,
+        &*MINIMIZING,
+        &*INDIVIDUAL_BLAME,
+    ];
+    bencher.bench(|| Matcher::new(&packs).expect("built-in packs"));
 }

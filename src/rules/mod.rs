@@ -151,35 +151,38 @@ pub(crate) use declare_rule;
 /// and read. A worker that needs an automaton still being built waits for
 /// it; nothing is built twice.
 pub fn warm_up(pool: &rayon::ThreadPool, selected: &dyn Fn(&str) -> bool) {
-    use crate::language::{BLAMELESS, COUNTERFACTUAL, INDIVIDUAL_BLAME, MINIMIZING};
+    use crate::language::{BLAMELESS, BUILTIN, COUNTERFACTUAL, INDIVIDUAL_BLAME, MINIMIZING};
     use std::sync::LazyLock;
-    let blameless = selected(blameless_language::RULE.id);
-    let counterfactual = selected(counterfactual_language::RULE.id);
-    let individual = selected(individual_blamed::RULE.id);
-    if blameless {
+    let language = [
+        blameless_language::RULE.id,
+        counterfactual_language::RULE.id,
+        minimizing_language::RULE.id,
+        individual_blamed::RULE.id,
+    ];
+    // The four packs share one automaton (and the person word lists of
+    // `individual-blame.yml`): any language rule needs all of them. Each
+    // pack's patterns are parsed on its own worker, then the automaton is
+    // built from them.
+    if language.iter().any(|id| selected(id)) {
         pool.spawn(|| {
             let _ = LazyLock::force(&BLAMELESS);
         });
-    }
-    if counterfactual {
+        pool.spawn(|| {
+            let _ = LazyLock::force(&INDIVIDUAL_BLAME);
+        });
         pool.spawn(|| {
             let _ = LazyLock::force(&COUNTERFACTUAL);
         });
-    }
-    // Its word lists (who is a person) serve the other language rules too.
-    if individual || blameless || counterfactual {
         pool.spawn(|| {
-            let _ = LazyLock::force(&INDIVIDUAL_BLAME);
+            let _ = LazyLock::force(&MINIMIZING);
+        });
+        pool.spawn(|| {
+            let _ = LazyLock::force(&BUILTIN);
         });
     }
     pool.spawn(placeholders::warm_up);
     if selected(action_item_vague::RULE.id) {
         pool.spawn(action_item_vague::warm_up);
-    }
-    if selected(minimizing_language::RULE.id) {
-        pool.spawn(|| {
-            let _ = LazyLock::force(&MINIMIZING);
-        });
     }
 }
 
@@ -240,6 +243,7 @@ pub struct Ctx<'a> {
     incident: OnceCell<facts::Incident>,
     people: OnceCell<people::People>,
     placeholders: OnceCell<placeholders::Found>,
+    pack_starts: OnceCell<Vec<usize>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -257,6 +261,7 @@ impl<'a> Ctx<'a> {
             incident: OnceCell::new(),
             people: OnceCell::new(),
             placeholders: OnceCell::new(),
+            pack_starts: OnceCell::new(),
         }
     }
 
@@ -276,6 +281,13 @@ impl<'a> Ctx<'a> {
     pub fn placeholders(&self) -> &placeholders::Found {
         self.placeholders
             .get_or_init(|| placeholders::Found::compute(self.doc, self.settings))
+    }
+
+    /// Where a pattern of a built-in word pack can start in the prose mask
+    /// (one scan for all four packs).
+    pub fn pack_starts(&self) -> &[usize] {
+        self.pack_starts
+            .get_or_init(|| crate::language::BUILTIN.starts(&self.doc.md.mask))
     }
 
     /// Whether the document's status is Draft.
