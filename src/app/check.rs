@@ -9,6 +9,11 @@ use crate::output::{self, FileResult, RunReport};
 use rayon::prelude::*;
 use std::io::{IsTerminal, Read, Write};
 
+/// Up to this many files named on the command line, each at most
+/// [`SMALL_FILE`] bytes, are "a few small files" for the word packs.
+const FEW_FILES: usize = 4;
+const SMALL_FILE: u64 = 256 * 1024;
+
 pub fn run(args: CheckArgs) -> miette::Result<i32> {
     let settings = load_settings(args.config.as_deref())?;
     let today = match &args.today {
@@ -77,6 +82,20 @@ pub fn run(args: CheckArgs) -> miette::Result<i32> {
         .num_threads(args.jobs.unwrap_or(0))
         .build()
         .map_err(|e| miette::miette!("cannot start worker threads: {e}"))?;
+    // A few small files: the word packs' separate automata warm up faster
+    // than their shared one (see `language::Scan`).
+    let few_small_files = args.stdin_filename.is_some()
+        || (!args.paths.is_empty()
+            && args.paths.len() <= FEW_FILES
+            && args
+                .paths
+                .iter()
+                .all(|p| std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.len() <= SMALL_FILE)));
+    crate::language::set_scan(if few_small_files {
+        crate::language::Scan::Separate
+    } else {
+        crate::language::Scan::Shared
+    });
     // Build the rules' automata on the pool while the files are found.
     crate::rules::warm_up(&pool, &|id| opts.selected(id));
     let results: Vec<FileResult> = if let Some(name) = &args.stdin_filename {

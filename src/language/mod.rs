@@ -126,6 +126,61 @@ pub struct Pack {
     /// Pattern id → entry index.
     pattern_entry: Vec<usize>,
     guards: Vec<Guards>,
+    /// The pack's own automaton, for [`Scan::Separate`].
+    own: OnceLock<Option<Matcher>>,
+}
+
+/// How the built-in packs are matched in this process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scan {
+    /// One automaton for the four packs, one scan per document (the
+    /// default): the fastest once its lazily built states are warm, that
+    /// is, over many documents.
+    Shared,
+    /// An automaton per pack: four scans per document, but each automaton
+    /// is smaller, so building the states a document needs costs less. For
+    /// runs over one or a few small files, where that warm-up is most of
+    /// the work. Both find the same matches.
+    Separate,
+}
+
+static SCAN: OnceLock<Scan> = OnceLock::new();
+
+/// Chooses how the built-in packs are matched; the first choice in a
+/// process stands (call it before the first document is checked).
+pub fn set_scan(scan: Scan) {
+    let _ = SCAN.set(scan);
+}
+
+/// How the built-in packs are matched ([`Scan::Shared`] unless chosen).
+pub fn scan() -> Scan {
+    *SCAN.get().unwrap_or(&Scan::Shared)
+}
+
+/// The matches of the built-in `pack` in `range` of `hay` (a prose mask),
+/// however the packs are matched ([`scan`]). `shared_starts` holds
+/// [`Matcher::starts`] of [`BUILTIN`] over all of `hay`, computed on first
+/// use and shared by the packs' calls for one document.
+pub fn builtin_hits(
+    pack: &Pack,
+    hay: &[u8],
+    range: Span,
+    shared_starts: &std::cell::OnceCell<Vec<usize>>,
+) -> Vec<Hit> {
+    match scan() {
+        Scan::Shared => {
+            let starts = shared_starts.get_or_init(|| BUILTIN.starts(hay));
+            BUILTIN.find_at(pack, hay, range, starts)
+        }
+        Scan::Separate => match pack.own_matcher() {
+            Some(own) => {
+                let range = range.start.min(hay.len())..range.end.min(hay.len());
+                let starts = own.starts_in(hay, range.clone());
+                own.find_at(pack, hay, range, &starts)
+            }
+            None => Vec::new(),
+        },
+    }
 }
 
 /// The automaton of one or more packs.
@@ -184,10 +239,18 @@ impl Matcher {
     /// The offsets in `hay`, ascending, where some pattern matches (an
     /// empty match too: the packs' own tries sort those out).
     pub fn starts(&self, hay: &[u8]) -> Vec<usize> {
+        self.starts_in(hay, 0..hay.len())
+    }
+
+    /// The offsets in `range` of `hay` where some pattern has a match that
+    /// lies inside `range`: all that [`Matcher::find_at`] needs for the
+    /// same range.
+    pub fn starts_in(&self, hay: &[u8], range: Span) -> Vec<usize> {
         let mut out = Vec::new();
-        let mut at = 0;
-        while at <= hay.len() {
-            let Some(m) = self.regex.search(&Input::new(hay).range(at..)) else {
+        let end = range.end.min(hay.len());
+        let mut at = range.start;
+        while at <= end {
+            let Some(m) = self.regex.search(&Input::new(hay).range(at..end)) else {
                 break;
             };
             out.push(m.start());
@@ -481,7 +544,14 @@ impl Pack {
             hirs,
             pattern_entry,
             guards,
+            own: OnceLock::new(),
         })
+    }
+
+    /// The pack's own automaton (built on first use; `None` only if it
+    /// cannot be built, which the built-in packs' tests rule out).
+    pub fn own_matcher(&self) -> Option<&Matcher> {
+        self.own.get_or_init(|| Matcher::new(&[self]).ok()).as_ref()
     }
 
     fn guarded(&self, entry: usize, hay: &[u8], span: &Span) -> bool {
@@ -719,6 +789,22 @@ mod tests {
             }
         }
         assert!(total > 1000, "the texts hold many matches ({total})");
+        // Each pack's own automaton, over ranges, finds the same.
+        for hay in &texts {
+            for p in packs {
+                let own = p.own_matcher().unwrap();
+                let (a, b) = (hay.len() / 4, hay.len() / 2);
+                for range in [0..hay.len(), a..b] {
+                    let starts = own.starts_in(hay, range.clone());
+                    assert_eq!(
+                        own.find_at(p, hay, range.clone(), &starts),
+                        reference(p, hay, range.clone()),
+                        "pack {} alone in {range:?}",
+                        p.rule
+                    );
+                }
+            }
+        }
     }
 
     /// `rules/packs.syntax` holds the parsed patterns of the built-in packs

@@ -1,6 +1,6 @@
 use super::people::Subject;
 use super::prelude::*;
-use crate::language::{BUILTIN, INDIVIDUAL_BLAME};
+use crate::language::INDIVIDUAL_BLAME;
 
 declare_rule! {
     /// ## What it does
@@ -66,7 +66,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         .iter()
         .filter(|s| s.kind.is_some_and(|k| kinds.contains(&k)))
     {
-        for hit in BUILTIN.find_at(pack, mask, section.body.clone(), ctx.pack_starts()) {
+        for hit in ctx.pack_hits(pack, section.body.clone()) {
             let Subject::Individual(person) = ctx.people().subject_before(mask, hit.span.start)
             else {
                 continue;

@@ -4,7 +4,7 @@
 //! [`Document`]. Adding a rule is adding a file and a line in [`RULES`].
 
 use crate::config::Settings;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Severity, Span};
 use crate::document::Document;
 use chrono::NaiveDate;
 use std::cell::OnceCell;
@@ -176,9 +176,18 @@ pub fn warm_up(pool: &rayon::ThreadPool, selected: &dyn Fn(&str) -> bool) {
         pool.spawn(|| {
             let _ = LazyLock::force(&MINIMIZING);
         });
-        pool.spawn(|| {
-            let _ = LazyLock::force(&BUILTIN);
-        });
+        match crate::language::scan() {
+            crate::language::Scan::Shared => pool.spawn(|| {
+                let _ = LazyLock::force(&BUILTIN);
+            }),
+            crate::language::Scan::Separate => {
+                for pack in [&BLAMELESS, &INDIVIDUAL_BLAME, &COUNTERFACTUAL, &MINIMIZING] {
+                    pool.spawn(move || {
+                        let _ = pack.own_matcher();
+                    });
+                }
+            }
+        }
     }
     pool.spawn(placeholders::warm_up);
     if selected(action_item_vague::RULE.id) {
@@ -283,11 +292,14 @@ impl<'a> Ctx<'a> {
             .get_or_init(|| placeholders::Found::compute(self.doc, self.settings))
     }
 
-    /// Where a pattern of a built-in word pack can start in the prose mask
-    /// (one scan for all four packs).
-    pub fn pack_starts(&self) -> &[usize] {
-        self.pack_starts
-            .get_or_init(|| crate::language::BUILTIN.starts(&self.doc.md.mask))
+    /// The matches of a built-in word pack in `range` of the prose mask
+    /// (one scan serves all four packs).
+    pub fn pack_hits(
+        &self,
+        pack: &crate::language::Pack,
+        range: Span,
+    ) -> Vec<crate::language::Hit> {
+        crate::language::builtin_hits(pack, &self.doc.md.mask, range, &self.pack_starts)
     }
 
     /// Whether the document's status is Draft.

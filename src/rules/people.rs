@@ -10,7 +10,7 @@
 use crate::config::Settings;
 use crate::diagnostic::Span;
 use crate::document::Document;
-use crate::language::{clause_start, words, Hit, Pack, BUILTIN, INDIVIDUAL_BLAME};
+use crate::language::{clause_start, words, Hit, Pack, INDIVIDUAL_BLAME};
 
 /// How far back from a phrase its subject is looked for, in bytes. Bounds
 /// the work per match on long lines.
@@ -343,7 +343,7 @@ impl People {
 /// person-subject entries (`subject: person`) whose subject is not a person.
 pub fn language_hits(ctx: &super::Ctx<'_>, pack: &Pack) -> Vec<Hit> {
     let mask = &ctx.doc.md.mask;
-    let mut hits = BUILTIN.find_at(pack, mask, 0..mask.len(), ctx.pack_starts());
+    let mut hits = ctx.pack_hits(pack, 0..mask.len());
     hits.retain(|hit| {
         !pack.needs_person(hit.entry)
             || ctx
