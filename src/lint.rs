@@ -335,9 +335,7 @@ pub fn lint_text(path: &str, text: &str, opts: &LintOptions) -> FileReport {
 /// Whether `text` has a `\r` that is not part of a CRLF pair.
 pub(crate) fn has_lone_cr(text: &str) -> bool {
     let b = text.as_bytes();
-    b.iter()
-        .enumerate()
-        .any(|(i, &c)| c == b'\r' && b.get(i + 1) != Some(&b'\n'))
+    memchr::memchr_iter(b'\r', b).any(|i| b.get(i + 1) != Some(&b'\n'))
 }
 
 /// `text` with every lone `\r` replaced by `\n` (CRLF pairs kept).

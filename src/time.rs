@@ -175,8 +175,19 @@ pub fn split_date(s: &str) -> Option<(NaiveDate, &str)> {
     {
         return None;
     }
-    let date = NaiveDate::parse_from_str(&s[..10], "%Y-%m-%d").ok()?;
+    let date = shaped_date(&b[..10])?;
     Some((date, &s[10..]))
+}
+
+/// The date of ten bytes of the shape `YYYY-MM-DD` (checked by the caller),
+/// if the day exists: what `NaiveDate::parse_from_str(s, "%Y-%m-%d")` gives
+/// for that shape, without parsing the format string on every call.
+fn shaped_date(b: &[u8]) -> Option<NaiveDate> {
+    let n = |r: std::ops::Range<usize>| {
+        b[r].iter()
+            .fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0'))
+    };
+    NaiveDate::from_ymd_opt(n(0..4) as i32, n(5..7), n(8..10))
 }
 
 /// Whether `s` has the shape `YYYY-MM-DD` (whether or not the day exists).
@@ -194,7 +205,7 @@ pub fn has_date_shape(s: &str) -> bool {
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
     has_date_shape(s)
-        .then(|| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+        .then(|| shaped_date(s.as_bytes()))
         .flatten()
 }
 
@@ -479,6 +490,37 @@ mod tests {
         assert_eq!(z, Some(Zone::utc()));
         assert!(r.parse_time_of_day("HH:MM").is_err());
         assert!(r.parse_time_of_day("9:5").is_err());
+    }
+
+    #[test]
+    fn dates_parse_as_chrono_parses_them() {
+        // Every month and day number, leap and common years, year 0000 and
+        // 9999: the hand-written parser agrees with chrono's format parser.
+        for year in [0, 1, 1900, 1999, 2000, 2023, 2024, 2100, 9999] {
+            for month in 0..=13 {
+                for day in 0..=32 {
+                    let s = format!("{year:04}-{month:02}-{day:02}");
+                    let chrono = NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok();
+                    assert_eq!(parse_date(&s), chrono, "{s}");
+                    let rest = format!("{s}T10:00Z");
+                    assert_eq!(split_date(&rest).map(|(d, _)| d), chrono, "{rest}");
+                }
+            }
+        }
+        for s in [
+            "2024-1-01",
+            "2024-01-1",
+            "+2024-01-01",
+            "2024/01/01",
+            "20240101",
+            "",
+        ] {
+            assert_eq!(parse_date(s), None, "{s}");
+        }
+        assert_eq!(
+            parse_date(" 2024-02-29\n"),
+            NaiveDate::from_ymd_opt(2024, 2, 29)
+        );
     }
 
     #[test]

@@ -2346,3 +2346,80 @@ fn a_closed_stdout_pipe_ends_output_quietly_without_a_panic() {
         assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
     }
 }
+
+/// `json`, `human` and `concise` are written file by file while the files
+/// are checked (batches of a few hundred); with a Markdown summary the run
+/// keeps every result and renders at the end. Both must give the same
+/// bytes, exit code and file, across batch boundaries and with skipped
+/// files among the checked ones.
+#[test]
+fn streamed_reports_equal_the_reports_rendered_at_the_end() {
+    let dir = repo(&[]);
+    let template = fixture("template.md");
+    let overdue = fixture("overdue.md");
+    let notes = fixture("notes.md");
+    for i in 0..600 {
+        let (name, text) = match i % 5 {
+            0 => (format!("docs/a{i:04}.md"), template.as_str()),
+            1 => (format!("docs/b{i:04}.md"), overdue.as_str()),
+            2 => (format!("docs/c{i:04}.md"), notes.as_str()),
+            3 => (format!("docs/d{i:04}.md"), "---\nincident_id: 1\n---\n"),
+            _ => (format!("docs/e{i:04}.md"), "\0binary"),
+        };
+        write(dir.path(), &name, text);
+    }
+    for format in ["json", "human", "concise"] {
+        for extra in [&[][..], &["--quiet"][..]] {
+            let args = [&["--format", format, "--color", "never", "-j", "2"], extra].concat();
+            let streamed = check(dir.path(), &[&args[..], &["docs"]].concat())
+                .output()
+                .expect("runs");
+            let kept = check(
+                dir.path(),
+                &[&args[..], &["--summary", "summary.md", "docs"]].concat(),
+            )
+            .output()
+            .expect("runs");
+            assert!(!streamed.stdout.is_empty(), "{format}");
+            assert_eq!(
+                String::from_utf8_lossy(&streamed.stdout),
+                String::from_utf8_lossy(&kept.stdout),
+                "{format} {extra:?}"
+            );
+            assert_eq!(streamed.status.code(), kept.status.code(), "{format}");
+            assert_eq!(streamed.status.code(), Some(1), "{format}");
+            let to_file = check(
+                dir.path(),
+                &[&args[..], &["--output", "out/report.txt", "docs"]].concat(),
+            )
+            .output()
+            .expect("runs");
+            // The directory does not exist: the report cannot be written.
+            assert_eq!(to_file.status.code(), Some(2), "{format}");
+            std::fs::create_dir_all(dir.path().join("out")).expect("mkdir");
+            let to_file = check(
+                dir.path(),
+                &[&args[..], &["--output", "out/report.txt", "docs"]].concat(),
+            )
+            .output()
+            .expect("runs");
+            assert_eq!(to_file.status.code(), Some(1), "{format}");
+            assert!(to_file.stdout.is_empty());
+            let written = std::fs::read(dir.path().join("out/report.txt")).expect("written");
+            assert_eq!(written, streamed.stdout, "{format} --output");
+            let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("out"))
+                .expect("read dir")
+                .map(|e| e.expect("entry").file_name())
+                .collect();
+            assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+            std::fs::remove_dir_all(dir.path().join("out")).expect("rm");
+        }
+    }
+    let v = json(
+        &check(dir.path(), &["--format", "json", "docs"])
+            .output()
+            .expect("runs")
+            .stdout,
+    );
+    assert_eq!(v["summary"]["files"], 360);
+}

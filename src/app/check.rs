@@ -162,11 +162,55 @@ pub fn run(args: CheckArgs) -> miette::Result<i32> {
             }
         }
         let max = settings.config.max_file_size.0;
-        // Memory grows with the diagnostics, not with the files: each
-        // document is dropped once checked, and its action items are kept
-        // only for a Markdown summary.
+        // Each document is dropped once checked, and its action items are
+        // kept only for a Markdown summary.
         let keep_items = args.summary.is_some()
             || std::env::var_os("GITHUB_STEP_SUMMARY").is_some_and(|v| !v.is_empty());
+        // Without a Markdown summary, `json`, `human` and `concise` are
+        // written file by file as the files are checked, so memory stays
+        // flat however many files and findings there are. (The GitHub
+        // Actions wrapping of text on standard output needs the whole text
+        // for its token, and the other formats nest results inside
+        // per-run structures: those keep the run's results.)
+        let in_actions = std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
+        let streams = !keep_items
+            && match format {
+                Format::Json => true,
+                Format::Human | Format::Concise => !(in_actions && args.output.is_none()),
+                _ => false,
+            };
+        if streams {
+            let streamed = stream(
+                &targets,
+                max,
+                &pool,
+                &opts,
+                needs,
+                format,
+                args.quiet,
+                args.output.as_deref(),
+                &mut skipped,
+            );
+            if args.verbose {
+                for s in &skipped {
+                    eprintln!("skipped {s}");
+                }
+            }
+            let totals = match streamed {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return Ok(EXIT_USAGE);
+                }
+            };
+            let max_warnings = args.max_warnings.or(settings.config.check.max_warnings);
+            return Ok(exit_code(
+                totals.errors,
+                totals.warnings,
+                max_warnings,
+                args.exit_zero,
+            ));
+        }
         let outcomes: Vec<Result<FileResult, String>> = pool.install(|| {
             targets
                 .par_iter()
@@ -280,12 +324,268 @@ pub fn run(args: CheckArgs) -> miette::Result<i32> {
     let errors = report.count(Severity::Error);
     let warnings = report.count(Severity::Warning);
     let max_warnings = args.max_warnings.or(settings.config.check.max_warnings);
+    Ok(exit_code(errors, warnings, max_warnings, args.exit_zero))
+}
+
+fn exit_code(errors: usize, warnings: usize, max_warnings: Option<usize>, exit_zero: bool) -> i32 {
     let failed = errors > 0 || max_warnings.is_some_and(|m| warnings > m);
-    Ok(if failed && !args.exit_zero {
+    if failed && !exit_zero {
         EXIT_FAILURES
     } else {
         EXIT_OK
-    })
+    }
+}
+
+/// Where a streamed report goes: standard output, or a temporary file next
+/// to `--output` that replaces it once complete (as `write_atomic` does).
+enum Dest {
+    Stdout(std::io::BufWriter<std::io::StdoutLock<'static>>),
+    File {
+        out: std::io::BufWriter<std::fs::File>,
+        tmp: std::path::PathBuf,
+        path: std::path::PathBuf,
+    },
+}
+
+impl Dest {
+    fn open(output: Option<&std::path::Path>) -> Result<Dest, String> {
+        let Some(path) = output else {
+            return Ok(Dest::Stdout(std::io::BufWriter::with_capacity(
+                1 << 16,
+                std::io::stdout().lock(),
+            )));
+        };
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."));
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let tmp = dir.join(format!(".{name}.pmlint-{}.tmp", std::process::id()));
+        let file = std::fs::File::create(&tmp)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        Ok(Dest::File {
+            out: std::io::BufWriter::with_capacity(1 << 16, file),
+            tmp,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Writes `bytes`. On standard output a failure (a closed pipe) ends
+    /// the output quietly, as `print_stdout` does; a file's is an error.
+    fn write(&mut self, bytes: &[u8], stdout_closed: &mut bool) -> Result<(), String> {
+        match self {
+            Dest::Stdout(out) => {
+                if !*stdout_closed && out.write_all(bytes).is_err() {
+                    *stdout_closed = true;
+                }
+                Ok(())
+            }
+            Dest::File { out, path, .. } => out
+                .write_all(bytes)
+                .map_err(|e| format!("cannot write {}: {e}", path.display())),
+        }
+    }
+
+    /// Completes the output: flushes, and puts a file in place.
+    fn finish(self) -> Result<(), String> {
+        match self {
+            Dest::Stdout(mut out) => {
+                let _ = out.flush();
+                Ok(())
+            }
+            Dest::File { out, tmp, path } => {
+                let done = out
+                    .into_inner()
+                    .map_err(|e| e.into_error())
+                    .and_then(|f| f.sync_all())
+                    .and_then(|()| std::fs::rename(&tmp, &path));
+                done.map_err(|e| format!("cannot write {}: {e}", path.display()))
+            }
+        }
+    }
+
+    fn abandon(self) {
+        if let Dest::File { tmp, .. } = self {
+            let _ = std::fs::remove_file(tmp);
+        }
+    }
+}
+
+/// Where the `json` diagnostics wait while the totals that head the
+/// document are not known yet: an anonymous temporary file, else (no
+/// writable temporary directory) memory.
+enum Spill {
+    File(std::io::BufWriter<std::fs::File>),
+    Memory(Vec<u8>),
+}
+
+impl Spill {
+    fn new() -> Spill {
+        match tempfile::tempfile() {
+            Ok(f) => Spill::File(std::io::BufWriter::with_capacity(1 << 16, f)),
+            Err(_) => Spill::Memory(Vec::new()),
+        }
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> Result<(), String> {
+        match self {
+            Spill::File(f) => f
+                .write_all(bytes)
+                .map_err(|e| format!("cannot write a temporary file: {e}")),
+            Spill::Memory(v) => {
+                v.extend_from_slice(bytes);
+                Ok(())
+            }
+        }
+    }
+
+    /// Copies everything written into `dest`.
+    fn copy_to(self, dest: &mut Dest, stdout_closed: &mut bool) -> Result<(), String> {
+        use std::io::Seek;
+        match self {
+            Spill::Memory(v) => dest.write(&v, stdout_closed),
+            Spill::File(f) => {
+                let mut f = f
+                    .into_inner()
+                    .map_err(|e| format!("cannot write a temporary file: {}", e.error()))?;
+                f.rewind()
+                    .map_err(|e| format!("cannot read a temporary file: {e}"))?;
+                let mut buf = vec![0u8; 1 << 16];
+                loop {
+                    let n = f
+                        .read(&mut buf)
+                        .map_err(|e| format!("cannot read a temporary file: {e}"))?;
+                    if n == 0 {
+                        return Ok(());
+                    }
+                    dest.write(&buf[..n], stdout_closed)?;
+                }
+            }
+        }
+    }
+}
+
+/// Checks `targets` in path order, a batch at a time on the pool, and
+/// writes each file's part of the report (`json`, `human` or `concise`)
+/// before the next batch: memory holds one batch of results, not the run.
+/// The output is byte for byte what rendering the whole run would give.
+#[allow(clippy::too_many_arguments)]
+fn stream(
+    targets: &[Target],
+    max: u64,
+    pool: &rayon::ThreadPool,
+    opts: &LintOptions,
+    needs: Needs,
+    format: Format,
+    quiet: bool,
+    output: Option<&std::path::Path>,
+    skipped: &mut Vec<String>,
+) -> Result<output::json::Totals, String> {
+    let mut dest = Dest::open(output)?;
+    let result = stream_into(
+        &mut dest, targets, max, pool, opts, needs, format, quiet, skipped,
+    );
+    match result {
+        Ok(totals) => dest.finish().map(|()| totals),
+        Err(e) => {
+            dest.abandon();
+            Err(e)
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn stream_into(
+    dest: &mut Dest,
+    targets: &[Target],
+    max: u64,
+    pool: &rayon::ThreadPool,
+    opts: &LintOptions,
+    needs: Needs,
+    format: Format,
+    quiet: bool,
+    skipped: &mut Vec<String>,
+) -> Result<output::json::Totals, String> {
+    let json = format == Format::Json;
+    let mut spill = json.then(Spill::new);
+    let mut stdout_closed = false;
+    let mut totals = output::json::Totals::default();
+    let mut first = true;
+    let mut buf: Vec<u8> = Vec::new();
+    let mut text = String::new();
+    let mut scratch = Vec::new();
+    // Large enough that the workers rarely wait at a batch's end, small
+    // enough that a batch's results stay a few megabytes.
+    let batch = (pool.current_num_threads() * 128).max(256);
+    for chunk in targets.chunks(batch) {
+        let outcomes: Vec<Result<FileResult, String>> = pool.install(|| {
+            chunk
+                .par_iter()
+                .map(|t| {
+                    let mut r = lint_one(&t.display, read(t, max), t.explicit, opts, needs);
+                    if let Ok(r) = &mut r {
+                        r.report.action_items = Vec::new();
+                    }
+                    r
+                })
+                .collect()
+        });
+        buf.clear();
+        for outcome in outcomes {
+            let file = match outcome {
+                Ok(f) => f,
+                Err(s) => {
+                    skipped.push(s);
+                    continue;
+                }
+            };
+            totals.add_file(&file.report.findings);
+            match format {
+                Format::Json => {
+                    for f in &file.report.findings {
+                        output::json::write_diagnostic(
+                            &mut buf,
+                            &mut scratch,
+                            first,
+                            &file.path,
+                            f,
+                        );
+                        first = false;
+                    }
+                }
+                Format::Concise => {
+                    text.clear();
+                    output::concise::write_file(&mut text, &file.path, &file.report.findings);
+                    buf.extend_from_slice(text.as_bytes());
+                }
+                _ => {
+                    if let Some(h) = &file.human {
+                        buf.extend_from_slice(h.as_bytes());
+                    }
+                }
+            }
+        }
+        match &mut spill {
+            Some(s) => s.write(&buf)?,
+            None => dest.write(&buf, &mut stdout_closed)?,
+        }
+    }
+    if let Some(spill) = spill {
+        let mut head = Vec::new();
+        output::json::write_head(&mut head, &totals);
+        dest.write(&head, &mut stdout_closed)?;
+        spill.copy_to(dest, &mut stdout_closed)?;
+        let mut tail = Vec::new();
+        output::json::write_tail(&mut tail, first);
+        dest.write(&tail, &mut stdout_closed)?;
+    } else if !quiet {
+        let line = format!("Found {}.\n", output::totals_line(&totals));
+        dest.write(line.as_bytes(), &mut stdout_closed)?;
+    }
+    Ok(totals)
 }
 
 /// Reads a target, refusing files over the size limit before reading.

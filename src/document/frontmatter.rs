@@ -5,6 +5,8 @@
 
 use crate::diagnostic::Span;
 use serde::de::DeserializeSeed;
+
+mod flat;
 use serde_yaml::Value;
 
 #[derive(Debug, Clone)]
@@ -166,7 +168,13 @@ fn parse_yaml(text: &str, yaml_start: usize, yaml: &str, open_span: Span) -> Fro
             span: at..at + 1,
         };
     }
-    let value: Value = match parse_bounded(yaml) {
+    // Most front matter is flat `key: value` lines: read those directly,
+    // and everything else with serde_yaml.
+    let parsed = match flat::parse(yaml) {
+        Some(v) => Ok(v),
+        None => parse_bounded(yaml),
+    };
+    let value: Value = match parsed {
         Ok(v) => v,
         Err(e) => {
             let message = e.to_string();

@@ -5,7 +5,15 @@ use std::fmt::Write;
 
 pub fn render(report: &RunReport) -> String {
     let mut out = String::new();
-    for (path, f) in report.findings() {
+    for file in &report.files {
+        write_file(&mut out, &file.path, &file.report.findings);
+    }
+    out
+}
+
+/// One file's lines.
+pub fn write_file(out: &mut String, path: &str, findings: &[crate::lint::Finding]) {
+    for f in findings {
         let _ = writeln!(
             out,
             "{path}:{}:{}: {}[{}] {}",
@@ -16,7 +24,6 @@ pub fn render(report: &RunReport) -> String {
             one_line(&f.message)
         );
     }
-    out
 }
 
 /// Messages may quote document text: keep each finding on one line.

@@ -108,15 +108,25 @@ impl RunReport {
 
     /// "3 errors, 1 warning and 0 infos in 2 files".
     pub fn totals_line(&self) -> String {
-        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-        format!(
-            "{}, {} and {} in {}",
-            plural(self.count(Severity::Error), "error"),
-            plural(self.count(Severity::Warning), "warning"),
-            plural(self.count(Severity::Info), "info"),
-            plural(self.files.len(), "file"),
-        )
+        totals_line(&json::Totals {
+            files: self.files.len(),
+            errors: self.count(Severity::Error),
+            warnings: self.count(Severity::Warning),
+            infos: self.count(Severity::Info),
+        })
     }
+}
+
+/// "3 errors, 1 warning and 0 infos in 2 files".
+pub fn totals_line(t: &json::Totals) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    format!(
+        "{}, {} and {} in {}",
+        plural(t.errors, "error"),
+        plural(t.warnings, "warning"),
+        plural(t.infos, "info"),
+        plural(t.files, "file"),
+    )
 }
 
 /// Percent-encodes a `/`-separated path for a URI reference: every byte
