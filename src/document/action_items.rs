@@ -432,6 +432,22 @@ pub fn is_unset_value(raw: &str) -> bool {
 /// apostrophes straightened, leading/trailing emoji and symbols dropped
 /// (`✅ Done` → `done`).
 pub fn normalize_status(raw: &str) -> String {
+    if raw.is_ascii() {
+        // The same without the intermediate strings: ASCII needs no
+        // apostrophe replacement and lower-cases byte by byte.
+        let t = raw.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '\'');
+        let mut out = String::with_capacity(t.len());
+        for word in t
+            .split(|c: char| c.is_whitespace())
+            .filter(|w| !w.is_empty())
+        {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        }
+        return out;
+    }
     let t = raw
         .trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
         .replace(['’', '‘'], "'");
