@@ -324,30 +324,33 @@ fn normalize_words(s: &str) -> String {
     // case), of each blank-separated token that holds an ASCII letter or
     // digit; tokens without one are emoji, mojibake or punctuation.
     let mut out = String::with_capacity(s.len());
+    if s.is_ascii() {
+        // The same, byte by byte: in ASCII every token without a letter or
+        // digit adds nothing, and a blank ends a word as a token end does.
+        let mut word_start: Option<usize> = None;
+        for b in s.bytes().chain(std::iter::once(b' ')) {
+            if b.is_ascii_alphanumeric() {
+                if word_start.is_none() {
+                    if !out.is_empty() {
+                        out.push(' ');
+                    }
+                    word_start = Some(out.len());
+                }
+                out.push(char::from(b.to_ascii_lowercase()));
+            } else if let Some(start) = word_start.take() {
+                if start == 0 && out.bytes().all(|b| b.is_ascii_digit()) {
+                    out.clear();
+                }
+            }
+        }
+        strip_letter_prefix(s, &mut out);
+        return out;
+    }
     for token in s.split_whitespace() {
         if !token.bytes().any(|b| b.is_ascii_alphanumeric()) {
             continue;
         }
         let mut word_start: Option<usize> = None;
-        if token.is_ascii() {
-            // The same, byte by byte.
-            for b in token.bytes().chain(std::iter::once(b' ')) {
-                if b.is_ascii_alphanumeric() {
-                    if word_start.is_none() {
-                        if !out.is_empty() {
-                            out.push(' ');
-                        }
-                        word_start = Some(out.len());
-                    }
-                    out.push(char::from(b.to_ascii_lowercase()));
-                } else if let Some(start) = word_start.take() {
-                    if start == 0 && out.bytes().all(|b| b.is_ascii_digit()) {
-                        out.clear();
-                    }
-                }
-            }
-            continue;
-        }
         for c in token.chars().chain(std::iter::once(' ')) {
             if c.is_alphanumeric() {
                 if word_start.is_none() {
@@ -369,11 +372,15 @@ fn normalize_words(s: &str) -> String {
             }
         }
     }
-    // "A. Timeline" style lettered prefixes (when more words follow).
+    strip_letter_prefix(s, &mut out);
+    out
+}
+
+/// Drops an "A. Timeline" style lettered prefix (when more words follow).
+fn strip_letter_prefix(s: &str, out: &mut String) {
     if out.as_bytes().get(1) == Some(&b' ') && s.trim_start().get(1..2) == Some(".") {
         out.drain(..2);
     }
-    out
 }
 
 /// Finds the sections: headings at the level of the first heading that

@@ -114,8 +114,8 @@ struct Pack {
     phrases: Vec<String>,
     examples: HashSet<String>,
     rows: HashSet<String>,
-    /// The first word of each normalised example row.
-    row_starts: HashSet<String>,
+    /// The first words of the normalised example rows, sorted.
+    row_starts: Vec<String>,
     /// Per byte: whether a `dates`/`times` format ([`FORMAT_START`]) or a
     /// phrase in either ASCII case ([`PHRASE_START`]) starts with it.
     starts: [u8; 256],
@@ -163,11 +163,16 @@ static PACK: LazyLock<Pack> = LazyLock::new(|| {
         phrases: f.phrases.iter().map(|s| s.to_lowercase()).collect(),
         examples: examples.iter().map(|s| normalize(s)).collect(),
         rows: f.example_rows.iter().map(|s| normalize(s)).collect(),
-        row_starts: f
-            .example_rows
-            .iter()
-            .map(|s| normalize(s).split(' ').next().unwrap_or("").to_string())
-            .collect(),
+        row_starts: {
+            let mut v: Vec<String> = f
+                .example_rows
+                .iter()
+                .map(|s| normalize(s).split(' ').next().unwrap_or("").to_string())
+                .collect();
+            v.sort();
+            v.dedup();
+            v
+        },
         longest_row: f
             .example_rows
             .iter()
@@ -219,12 +224,7 @@ fn normalize(s: &str) -> String {
 /// [`normalize`] into `out`; stops (returning false) once `out` is longer
 /// than `limit` bytes, or once its first word is complete and not one of
 /// `starts`.
-fn normalize_into(
-    s: &str,
-    out: &mut String,
-    limit: usize,
-    starts: Option<&HashSet<String>>,
-) -> bool {
+fn normalize_into(s: &str, out: &mut String, limit: usize, starts: Option<&[String]>) -> bool {
     out.clear();
     // Called before the separator after the first word is written.
     let mut first_word_done = false;
@@ -233,30 +233,39 @@ fn normalize_into(
             return true;
         }
         first_word_done = true;
-        starts.is_none_or(|st| st.contains(out.as_str()))
+        starts.is_none_or(|st| st.binary_search_by(|w| w.as_str().cmp(out)).is_ok())
     };
-    if s.is_ascii() {
-        // The same, byte by byte: most text is ASCII.
-        let mut in_word = false;
-        for b in s.bytes() {
-            if b.is_ascii_alphanumeric() {
-                if !in_word && !out.is_empty() {
-                    if !gate(out) {
-                        return false;
-                    }
-                    out.push(' ');
-                }
-                in_word = true;
-                out.push(char::from(b.to_ascii_lowercase()));
-                if out.len() > limit {
+    // Byte by byte while the text is ASCII (most text is); from the first
+    // other byte on, over again by chars. Up to there both ways write the
+    // same (a first word the gate passed is passed again), so a stop on
+    // the way gives the answer the chars would.
+    let mut in_word = false;
+    let mut ascii = true;
+    for b in s.bytes() {
+        if !b.is_ascii() {
+            ascii = false;
+            break;
+        }
+        if b.is_ascii_alphanumeric() {
+            if !in_word && !out.is_empty() {
+                if !gate(out) {
                     return false;
                 }
-            } else {
-                in_word = false;
+                out.push(' ');
             }
+            in_word = true;
+            out.push(char::from(b.to_ascii_lowercase()));
+            if out.len() > limit {
+                return false;
+            }
+        } else {
+            in_word = false;
         }
+    }
+    if ascii {
         return true;
     }
+    out.clear();
     for word in s
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
