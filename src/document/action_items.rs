@@ -13,6 +13,7 @@
 use super::{header_key, Document, ListItem, Role, Table};
 use crate::diagnostic::Span;
 use regex::Regex;
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 /// A value of an action item, with where it was written.
@@ -64,9 +65,9 @@ pub struct ActionItem {
 impl ActionItem {
     /// How messages name the item: its ID, else the start of its
     /// description, else "an action item".
-    pub fn name(&self) -> String {
+    pub fn name(&self) -> Cow<'_, str> {
         if let Some(id) = self.id.as_ref().filter(|f| !f.is_blank()) {
-            return id.text.clone();
+            return Cow::Borrowed(&id.text);
         }
         match self.description.as_ref().filter(|f| !f.is_blank()) {
             Some(d) => {
@@ -74,9 +75,9 @@ impl ActionItem {
                 if short.len() < d.text.len() {
                     short.push('…');
                 }
-                format!("the action item \"{short}\"")
+                Cow::Owned(format!("the action item \"{short}\""))
             }
-            None => "an action item".to_string(),
+            None => Cow::Borrowed("an action item"),
         }
     }
 
@@ -432,6 +433,22 @@ pub fn is_unset_value(raw: &str) -> bool {
 /// apostrophes straightened, leading/trailing emoji and symbols dropped
 /// (`✅ Done` → `done`).
 pub fn normalize_status(raw: &str) -> String {
+    if raw.is_ascii() {
+        // The same without the intermediate strings: ASCII needs no
+        // apostrophe replacement and lower-cases byte by byte.
+        let t = raw.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '\'');
+        let mut out = String::with_capacity(t.len());
+        for word in t
+            .split(|c: char| c.is_whitespace())
+            .filter(|w| !w.is_empty())
+        {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        }
+        return out;
+    }
     let t = raw
         .trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
         .replace(['’', '‘'], "'");

@@ -278,13 +278,13 @@ pub fn parse(text: &str, body_start: usize) -> Markdown {
                         in_head = false;
                         cur_header = Some(Row {
                             span: start..trim_end_newline(bytes, range.end),
-                            cells: std::mem::take(&mut cur_cells),
+                            cells: take_sized(&mut cur_cells),
                         });
                     }
                     (TagEnd::TableRow, Some(Frame::Row { start, .. })) => {
                         cur_rows.push(Row {
                             span: start..trim_end_newline(bytes, range.end),
-                            cells: std::mem::take(&mut cur_cells),
+                            cells: take_sized(&mut cur_cells),
                         });
                     }
                     (TagEnd::Table, Some(Frame::Table { start })) => {
@@ -302,8 +302,7 @@ pub fn parse(text: &str, body_start: usize) -> Markdown {
                         label_pending.pop();
                         let item = &mut md.items[index];
                         item.span.end = trim_end_newline(bytes, range.end).max(item.span.start);
-                        let trimmed = item.text.trim().to_string();
-                        item.text = trimmed;
+                        trim_in_place(&mut item.text);
                     }
                     (TagEnd::BlockQuote(_), Some(Frame::Quote)) => quote_depth -= 1,
                     (TagEnd::CodeBlock, Some(Frame::Code)) => code_depth -= 1,
@@ -440,6 +439,23 @@ pub fn parse(text: &str, body_start: usize) -> Markdown {
         }
     }
     md
+}
+
+/// Takes the cells of a finished row, leaving room for as many in the next
+/// (the rows of a table have the same number of cells).
+fn take_sized(cells: &mut Vec<Cell>) -> Vec<Cell> {
+    let n = cells.len();
+    std::mem::replace(cells, Vec::with_capacity(n))
+}
+
+/// `s.trim()` without a new string.
+fn trim_in_place(s: &mut String) {
+    let end = s.trim_end().len();
+    s.truncate(end);
+    let start = s.len() - s.trim_start().len();
+    if start > 0 {
+        s.drain(..start);
+    }
 }
 
 /// Emphasis ranges include their delimiters; make them spaces in the mask.

@@ -46,6 +46,12 @@ pub struct Document<'a> {
     pub action_items: Vec<ActionItem>,
     /// Configured section index per `Role`.
     pub roles: Vec<Option<usize>>,
+    /// Per heading of `md.headings`: its normalised text
+    /// ([`normalize_heading`]), computed once.
+    pub heading_keys: Vec<String>,
+    /// Per heading of `md.headings`: the configured section it names
+    /// ([`Settings::match_heading`]), computed once.
+    pub heading_kinds: Vec<Option<usize>>,
 }
 
 impl<'a> Document<'a> {
@@ -54,7 +60,14 @@ impl<'a> Document<'a> {
         let located = frontmatter::locate(text, content_start);
         let md = markdown::parse(text, located.body_start);
         let lines = LineIndex::new(text);
-        let (section_level, sections) = find_sections(&md, text.len(), settings);
+        let mut heading_keys = Vec::with_capacity(md.headings.len());
+        let mut heading_kinds = Vec::with_capacity(md.headings.len());
+        for h in &md.headings {
+            let (main, paren) = heading_keys_of(&h.text);
+            heading_kinds.push(settings.match_keys(&main, paren.as_deref()));
+            heading_keys.push(main);
+        }
+        let (section_level, sections) = find_sections(&md, &heading_kinds, text.len());
         let mut doc = Document {
             text,
             lines,
@@ -68,6 +81,8 @@ impl<'a> Document<'a> {
             root_causes: Vec::new(),
             action_items: Vec::new(),
             roles: settings.roles.clone(),
+            heading_keys,
+            heading_kinds,
         };
         doc.timeline = timeline::extract(&doc);
         doc.root_causes = root_causes::extract(&doc);
@@ -123,9 +138,8 @@ impl<'a> Document<'a> {
     /// higher level.
     pub fn subsection(&self, names: &[&str]) -> Option<(&Heading, Span)> {
         let headings = &self.md.headings;
-        for (i, h) in headings.iter().enumerate() {
-            let n = normalize_heading(&h.text);
-            if names.iter().any(|name| n == *name) {
+        for (i, (h, n)) in headings.iter().zip(&self.heading_keys).enumerate() {
+            if names.iter().any(|name| n == name) {
                 let end = headings[i + 1..]
                     .iter()
                     .find(|o| o.level <= h.level)
@@ -236,7 +250,7 @@ pub fn resolve_roles(sections: &[crate::config::SectionSpec]) -> Vec<Option<usiz
 /// Normalises a table header cell: "Time (HH:MM [Timezone])" → "time",
 /// "**Action Item ID**" → "action item id".
 pub fn header_key(s: &str) -> String {
-    let (main, _) = heading_keys(s);
+    let (main, _) = heading_keys_of(s);
     if main.is_empty() {
         s.trim().to_lowercase()
     } else {
@@ -262,14 +276,21 @@ impl Settings {
 
     /// The configured section a heading names, if any.
     pub fn match_heading(&self, heading: &str) -> Option<usize> {
-        let (main, paren) = heading_keys(heading);
+        let (main, paren) = heading_keys_of(heading);
+        self.match_keys(&main, paren.as_deref())
+    }
+
+    /// [`Settings::match_heading`] on the keys [`heading_keys_of`] gives.
+    fn match_keys(&self, main: &str, paren: Option<&str>) -> Option<usize> {
         if main.is_empty() && paren.is_none() {
             return None;
         }
-        self.sections
-            .iter()
-            .position(|s| s.keys.contains(&main))
-            .or_else(|| paren.and_then(|p| self.sections.iter().position(|s| s.keys.contains(&p))))
+        let named = |key: &str| {
+            self.sections
+                .iter()
+                .position(|s| s.keys.iter().any(|k| k == key))
+        };
+        named(main).or_else(|| paren.and_then(named))
     }
 }
 
@@ -278,13 +299,13 @@ impl Settings {
 /// parenthetical are ignored. "4. Why Did It Happen? (Root Cause Analysis)"
 /// → "why did it happen".
 pub fn normalize_heading(s: &str) -> String {
-    heading_keys(s).0
+    heading_keys_of(s).0
 }
 
 /// The normalised heading and, when it ends in a parenthetical, the
 /// normalised parenthetical ("What Happened? (Narrative)" → "what happened",
 /// Some("narrative")).
-fn heading_keys(s: &str) -> (String, Option<String>) {
+fn heading_keys_of(s: &str) -> (String, Option<String>) {
     let s = s.trim();
     let (main, paren) = match (s.ends_with(')'), s.rfind('(')) {
         (true, Some(open)) if open > 0 => (&s[..open], Some(&s[open + 1..s.len() - 1])),
@@ -303,6 +324,28 @@ fn normalize_words(s: &str) -> String {
     // case), of each blank-separated token that holds an ASCII letter or
     // digit; tokens without one are emoji, mojibake or punctuation.
     let mut out = String::with_capacity(s.len());
+    if s.is_ascii() {
+        // The same, byte by byte: in ASCII every token without a letter or
+        // digit adds nothing, and a blank ends a word as a token end does.
+        let mut word_start: Option<usize> = None;
+        for b in s.bytes().chain(std::iter::once(b' ')) {
+            if b.is_ascii_alphanumeric() {
+                if word_start.is_none() {
+                    if !out.is_empty() {
+                        out.push(' ');
+                    }
+                    word_start = Some(out.len());
+                }
+                out.push(char::from(b.to_ascii_lowercase()));
+            } else if let Some(start) = word_start.take() {
+                if start == 0 && out.bytes().all(|b| b.is_ascii_digit()) {
+                    out.clear();
+                }
+            }
+        }
+        strip_letter_prefix(s, &mut out);
+        return out;
+    }
     for token in s.split_whitespace() {
         if !token.bytes().any(|b| b.is_ascii_alphanumeric()) {
             continue;
@@ -329,21 +372,26 @@ fn normalize_words(s: &str) -> String {
             }
         }
     }
-    // "A. Timeline" style lettered prefixes (when more words follow).
+    strip_letter_prefix(s, &mut out);
+    out
+}
+
+/// Drops an "A. Timeline" style lettered prefix (when more words follow).
+fn strip_letter_prefix(s: &str, out: &mut String) {
     if out.as_bytes().get(1) == Some(&b' ') && s.trim_start().get(1..2) == Some(".") {
         out.drain(..2);
     }
-    out
 }
 
 /// Finds the sections: headings at the level of the first heading that
 /// names a configured section (level 2 in the template).
-fn find_sections(md: &Markdown, len: usize, settings: &Settings) -> (u8, Vec<Section>) {
+fn find_sections(md: &Markdown, kinds: &[Option<usize>], len: usize) -> (u8, Vec<Section>) {
     let level = md
         .headings
         .iter()
-        .find(|h| settings.match_heading(&h.text).is_some())
-        .map(|h| h.level)
+        .zip(kinds)
+        .find(|(_, k)| k.is_some())
+        .map(|(h, _)| h.level)
         .unwrap_or(2);
     let mut sections = Vec::new();
     for (i, h) in md.headings.iter().enumerate() {
@@ -357,7 +405,7 @@ fn find_sections(md: &Markdown, len: usize, settings: &Settings) -> (u8, Vec<Sec
             .unwrap_or(len);
         sections.push(Section {
             heading: i,
-            kind: settings.match_heading(&h.text),
+            kind: kinds[i],
             span: h.span.start..end,
             body: h.span.end.min(end)..end,
         });

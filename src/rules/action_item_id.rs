@@ -58,7 +58,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 } else {
                     f.span.clone()
                 };
-                out.push(missing(item.name(), span, Some(&f.text)));
+                out.push(missing(item.name().into_owned(), span, Some(&f.text)));
                 continue;
             }
             None => {
@@ -73,7 +73,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 ) {
                     continue;
                 }
-                out.push(missing(item.name(), item.anchor.clone(), None));
+                out.push(missing(item.name().into_owned(), item.anchor.clone(), None));
                 continue;
             }
         };

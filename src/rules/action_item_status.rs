@@ -43,6 +43,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let doc = ctx.doc;
     let allowed = &ctx.settings.action_item_statuses;
     let list = allowed.join(", ");
+    let allowed_norm: Vec<String> = allowed.iter().map(|a| normalize_status(a)).collect();
     let mut missing_column = MissingColumn::default();
     for item in &doc.action_items {
         let name = item.name();
@@ -75,7 +76,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             }
         };
         let n = normalize_status(&status.text);
-        if allowed.iter().any(|a| normalize_status(a) == n) {
+        if allowed_norm.contains(&n) {
             continue;
         }
         let squash = |s: &str| -> String { s.chars().filter(|c| c.is_alphanumeric()).collect() };

@@ -114,6 +114,11 @@ struct Pack {
     phrases: Vec<String>,
     examples: HashSet<String>,
     rows: HashSet<String>,
+    /// The first words of the normalised example rows, sorted.
+    row_starts: Vec<String>,
+    /// Per byte: whether a `dates`/`times` format ([`FORMAT_START`]) or a
+    /// phrase in either ASCII case ([`PHRASE_START`]) starts with it.
+    starts: [u8; 256],
     /// The longest normalised example row, in bytes.
     longest_row: usize,
 }
@@ -158,16 +163,51 @@ static PACK: LazyLock<Pack> = LazyLock::new(|| {
         phrases: f.phrases.iter().map(|s| s.to_lowercase()).collect(),
         examples: examples.iter().map(|s| normalize(s)).collect(),
         rows: f.example_rows.iter().map(|s| normalize(s)).collect(),
+        row_starts: {
+            let mut v: Vec<String> = f
+                .example_rows
+                .iter()
+                .map(|s| normalize(s).split(' ').next().unwrap_or("").to_string())
+                .collect();
+            v.sort();
+            v.dedup();
+            v
+        },
         longest_row: f
             .example_rows
             .iter()
             .map(|s| normalize(s).len())
             .max()
             .unwrap_or(0),
+        starts: start_table(&f),
         dates: f.dates,
         times: f.times,
     }
 });
+
+const FORMAT_START: u8 = 1;
+const PHRASE_START: u8 = 2;
+
+/// [`Pack::starts`]. An empty format or phrase is found everywhere: every
+/// byte is marked.
+fn start_table(f: &PackFile) -> [u8; 256] {
+    let mut t = [0u8; 256];
+    let mut mark = |first: Option<u8>, bit: u8, any_case: bool| match first {
+        Some(b) if any_case => {
+            t[usize::from(b.to_ascii_lowercase())] |= bit;
+            t[usize::from(b.to_ascii_uppercase())] |= bit;
+        }
+        Some(b) => t[usize::from(b)] |= bit,
+        None => t.iter_mut().for_each(|m| *m |= bit),
+    };
+    for l in f.dates.iter().chain(&f.times) {
+        mark(l.bytes().next(), FORMAT_START, false);
+    }
+    for p in &f.phrases {
+        mark(p.to_lowercase().bytes().next(), PHRASE_START, true);
+    }
+    t
+}
 
 /// Compiles the embedded pack now (see [`super::warm_up`]).
 pub(crate) fn warm_up() {
@@ -177,38 +217,63 @@ pub(crate) fn warm_up() {
 /// Lower case, letters and digits only, single spaces.
 fn normalize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    normalize_into(s, &mut out, usize::MAX);
+    normalize_into(s, &mut out, usize::MAX, None);
     out
 }
 
 /// [`normalize`] into `out`; stops (returning false) once `out` is longer
-/// than `limit` bytes.
-fn normalize_into(s: &str, out: &mut String, limit: usize) -> bool {
+/// than `limit` bytes, or once its first word is complete and not one of
+/// `starts`.
+fn normalize_into(s: &str, out: &mut String, limit: usize, starts: Option<&[String]>) -> bool {
     out.clear();
-    if s.is_ascii() {
-        // The same, byte by byte: most text is ASCII.
-        let mut in_word = false;
-        for b in s.bytes() {
-            if b.is_ascii_alphanumeric() {
-                if !in_word && !out.is_empty() {
-                    out.push(' ');
-                }
-                in_word = true;
-                out.push(char::from(b.to_ascii_lowercase()));
-                if out.len() > limit {
+    // Called before the separator after the first word is written.
+    let mut first_word_done = false;
+    let mut gate = |out: &String| -> bool {
+        if first_word_done {
+            return true;
+        }
+        first_word_done = true;
+        starts.is_none_or(|st| st.binary_search_by(|w| w.as_str().cmp(out)).is_ok())
+    };
+    // Byte by byte while the text is ASCII (most text is); from the first
+    // other byte on, over again by chars. Up to there both ways write the
+    // same (a first word the gate passed is passed again), so a stop on
+    // the way gives the answer the chars would.
+    let mut in_word = false;
+    let mut ascii = true;
+    for b in s.bytes() {
+        if !b.is_ascii() {
+            ascii = false;
+            break;
+        }
+        if b.is_ascii_alphanumeric() {
+            if !in_word && !out.is_empty() {
+                if !gate(out) {
                     return false;
                 }
-            } else {
-                in_word = false;
+                out.push(' ');
             }
+            in_word = true;
+            out.push(char::from(b.to_ascii_lowercase()));
+            if out.len() > limit {
+                return false;
+            }
+        } else {
+            in_word = false;
         }
+    }
+    if ascii {
         return true;
     }
+    out.clear();
     for word in s
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
     {
         if !out.is_empty() {
+            if !gate(out) {
+                return false;
+            }
             out.push(' ');
         }
         if word.is_ascii() {
@@ -228,16 +293,28 @@ fn normalize_into(s: &str, out: &mut String, limit: usize) -> bool {
 /// whole (table cells are checked one by one).
 fn is_example_row(s: &str, buf: &mut String) -> bool {
     let pack = &*PACK;
-    normalize_into(s, buf, pack.longest_row) && pack.rows.contains(buf.as_str())
+    normalize_into(s, buf, pack.longest_row, Some(&pack.row_starts))
+        && pack.rows.contains(buf.as_str())
 }
 
 /// Whether the text between brackets is a template instruction.
 fn is_bracket_placeholder(inner: &str) -> bool {
-    let inner = inner.split_whitespace().collect::<Vec<_>>().join(" ");
+    is_bracket_placeholder_in(inner, &mut String::new())
+}
+
+/// [`is_bracket_placeholder`] with a buffer for the collapsed text.
+fn is_bracket_placeholder_in(inner: &str, words: &mut String) -> bool {
+    words.clear();
+    for w in inner.split_whitespace() {
+        if !words.is_empty() {
+            words.push(' ');
+        }
+        words.push_str(w);
+    }
     let pack = &*PACK;
     // The placeholder test first: the allowed set is only needed (and
     // compiled) for bracketed text that looks like a placeholder.
-    pack.placeholder.get().is_match(&inner) && !pack.allowed.get().is_match(&inner)
+    pack.placeholder.get().is_match(words) && !pack.allowed.get().is_match(words)
 }
 
 impl Found {
@@ -256,7 +333,18 @@ impl Found {
         // closes every open bracket.
         let mut open: Vec<usize> = Vec::new();
         let mut pairs: Vec<Span> = Vec::new();
-        for i in start..mask.len() {
+        let mut next = start;
+        while next < mask.len() {
+            if open.is_empty() {
+                // Nothing is open: closing brackets and line ends change
+                // nothing until the next `[`.
+                match mask[next..].iter().position(|&b| b == b'[') {
+                    Some(p) => next += p,
+                    None => break,
+                }
+            }
+            let i = next;
+            next += 1;
             let m = mask[i];
             if m == b'\n' || (m == BOUNDARY && matches!(text[i], b'\n' | b'\r' | b'|')) {
                 open.clear();
@@ -270,19 +358,20 @@ impl Found {
                 }
             }
         }
+        let mut inner_buf: Vec<u8> = Vec::new();
+        let mut words = String::new();
         for pair in pairs {
-            let inner: Vec<u8> = (pair.start + 1..pair.end - 1)
-                .map(|i| {
-                    if mask[i] == BOUNDARY {
-                        text[i]
-                    } else {
-                        mask[i]
-                    }
-                })
-                .collect();
-            let inner = String::from_utf8_lossy(&inner);
+            inner_buf.clear();
+            inner_buf.extend((pair.start + 1..pair.end - 1).map(|i| {
+                if mask[i] == BOUNDARY {
+                    text[i]
+                } else {
+                    mask[i]
+                }
+            }));
+            let inner = String::from_utf8_lossy(&inner_buf);
             let inner = inner.trim().trim_end_matches('\\');
-            if is_bracket_placeholder(inner) {
+            if is_bracket_placeholder_in(inner, &mut words) {
                 // `\[…\]` (escaped by an editor) is the same placeholder.
                 let s = if pair.start > start && text[pair.start - 1] == b'\\' {
                     pair.start - 1
@@ -309,10 +398,12 @@ impl Found {
                 cands.push(ph(span));
             }
         }
-        let real: HashSet<String> = real_people(doc, settings);
+        // The real people are only needed once an example name matched.
+        let mut real: Option<HashSet<String>> = None;
         for m in pack.example_re.find_iter(body) {
             let span = start + m.start()..start + m.end();
             let name = normalize(&String::from_utf8_lossy(&text[span.clone()]));
+            let real = real.get_or_insert_with(|| real_people(doc, settings));
             if !real.contains(&name) {
                 cands.push(Placeholder {
                     span,
@@ -540,6 +631,9 @@ pub fn is_placeholder_value(raw: &str) -> bool {
     if t.is_empty() {
         return true;
     }
+    if t.is_ascii() {
+        return is_ascii_placeholder_value(t, pack);
+    }
     let lower = t.to_lowercase();
     if pack.todo_values.contains(&lower) || pack.empty_values.contains(&lower) {
         return true;
@@ -554,6 +648,48 @@ pub fn is_placeholder_value(raw: &str) -> bool {
     }
     if pack.phrases.iter().any(|p| lower.contains(p.as_str())) {
         return true;
+    }
+    if let Some(inner) = t.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+        return is_bracket_placeholder(inner);
+    }
+    false
+}
+
+/// [`is_placeholder_value`] on trimmed ASCII text, without allocating: the
+/// pack's lists are lower case, so comparing ASCII text with them ignoring
+/// ASCII case is comparing its lower case.
+fn is_ascii_placeholder_value(t: &str, pack: &Pack) -> bool {
+    let same = |v: &String| t.eq_ignore_ascii_case(v);
+    if pack.todo_values.iter().any(same) || pack.empty_values.iter().any(same) {
+        return true;
+    }
+    let b = t.as_bytes();
+    // One pass over the bytes: a format or phrase can only start where
+    // the table marks its first byte.
+    for (i, &c) in b.iter().enumerate() {
+        let mark = pack.starts[usize::from(c)];
+        if mark == 0 {
+            continue;
+        }
+        let rest = &b[i..];
+        if mark & FORMAT_START != 0
+            && pack.dates.iter().chain(&pack.times).any(|l| {
+                l.as_bytes().first().is_none_or(|&f| f == c) && rest.starts_with(l.as_bytes())
+            })
+        {
+            return true;
+        }
+        let lower = c.to_ascii_lowercase();
+        if mark & PHRASE_START != 0
+            && pack.phrases.iter().any(|p| {
+                let p = p.as_bytes();
+                p.first().is_none_or(|&f| f == lower)
+                    && rest.len() >= p.len()
+                    && rest[..p.len()].eq_ignore_ascii_case(p)
+            })
+        {
+            return true;
+        }
     }
     if let Some(inner) = t.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
         return is_bracket_placeholder(inner);

@@ -44,10 +44,8 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             present[k] = true;
         }
     }
-    for h in &doc.md.headings {
-        if let Some(k) = settings.match_heading(&h.text) {
-            present[k] = true;
-        }
+    for k in doc.heading_kinds.iter().flatten() {
+        present[*k] = true;
     }
     let at = doc.body_first_line();
     for (k, spec) in settings.sections.iter().enumerate() {
