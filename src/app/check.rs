@@ -9,10 +9,21 @@ use crate::output::{self, FileResult, RunReport};
 use rayon::prelude::*;
 use std::io::{IsTerminal, Read, Write};
 
-/// Up to this many files named on the command line, each at most
-/// [`SMALL_FILE`] bytes, are "a few small files" for the word packs.
+/// Up to this many files to check, each at most [`SMALL_FILE`] bytes, are
+/// "a few small files" for the word packs.
 const FEW_FILES: usize = 4;
 const SMALL_FILE: u64 = 256 * 1024;
+
+/// Chooses how the word packs are matched and starts building the rules'
+/// automata on the pool, while the files are read.
+fn warm_up(pool: &rayon::ThreadPool, opts: &LintOptions, few_small_files: bool) {
+    crate::language::set_scan(if few_small_files {
+        crate::language::Scan::Separate
+    } else {
+        crate::language::Scan::Shared
+    });
+    crate::rules::warm_up(pool, &|id| opts.selected(id));
+}
 
 pub fn run(args: CheckArgs) -> miette::Result<i32> {
     let settings = load_settings(args.config.as_deref())?;
@@ -82,23 +93,8 @@ pub fn run(args: CheckArgs) -> miette::Result<i32> {
         .num_threads(args.jobs.unwrap_or(0))
         .build()
         .map_err(|e| miette::miette!("cannot start worker threads: {e}"))?;
-    // A few small files: the word packs' separate automata warm up faster
-    // than their shared one (see `language::Scan`).
-    let few_small_files = args.stdin_filename.is_some()
-        || (!args.paths.is_empty()
-            && args.paths.len() <= FEW_FILES
-            && args
-                .paths
-                .iter()
-                .all(|p| std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.len() <= SMALL_FILE)));
-    crate::language::set_scan(if few_small_files {
-        crate::language::Scan::Separate
-    } else {
-        crate::language::Scan::Shared
-    });
-    // Build the rules' automata on the pool while the files are found.
-    crate::rules::warm_up(&pool, &|id| opts.selected(id));
     let results: Vec<FileResult> = if let Some(name) = &args.stdin_filename {
+        warm_up(&pool, &opts, true);
         let mut bytes = Vec::new();
         let max = settings.config.max_file_size.0;
         // Read at most one byte past the limit: a larger input is refused
@@ -161,6 +157,13 @@ pub fn run(args: CheckArgs) -> miette::Result<i32> {
                 }
             }
         }
+        // A few small files: the word packs' separate automata warm up
+        // faster than their shared one (see `language::Scan`).
+        let few_small_files = targets.len() <= FEW_FILES
+            && targets
+                .iter()
+                .all(|t| std::fs::metadata(&t.path).is_ok_and(|m| m.len() <= SMALL_FILE));
+        warm_up(&pool, &opts, few_small_files);
         let max = settings.config.max_file_size.0;
         // Each document is dropped once checked, and its action items are
         // kept only for a Markdown summary.
