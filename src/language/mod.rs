@@ -449,14 +449,6 @@ impl Pack {
         Ok(pack)
     }
 
-    /// Compiles a pack's entries (every guard and the automaton are
-    /// checked).
-    pub fn compile(rule: String, message: String, entries: Vec<Entry>) -> Result<Pack, String> {
-        let pack = Pack::build(rule, message, entries, true, None)?;
-        Matcher::new(&[&pack])?;
-        Ok(pack)
-    }
-
     fn build(
         rule: String,
         message: String,

@@ -142,13 +142,12 @@ macro_rules! declare_rule {
 }
 pub(crate) use declare_rule;
 
-/// Every built-in rule, in catalogue order.
 /// Starts building, on `pool`, the automata that the rules `selected`
 /// lets run will need (the word packs and the placeholder and vague-action
 /// patterns), largest first, and returns at once. Each is otherwise built
 /// on first use, one after the other, by whichever worker needs it first;
-/// this spreads that start-up work over the pool while the files are found
-/// and read. A worker that needs an automaton still being built waits for
+/// this spreads that start-up work over the pool while the files are
+/// read. A worker that needs an automaton still being built waits for
 /// it; nothing is built twice.
 pub fn warm_up(pool: &rayon::ThreadPool, selected: &dyn Fn(&str) -> bool) {
     use crate::language::{BLAMELESS, BUILTIN, COUNTERFACTUAL, INDIVIDUAL_BLAME, MINIMIZING};
@@ -164,24 +163,21 @@ pub fn warm_up(pool: &rayon::ThreadPool, selected: &dyn Fn(&str) -> bool) {
     // pack's patterns are parsed on its own worker, then the automaton is
     // built from them.
     if language.iter().any(|id| selected(id)) {
-        pool.spawn(|| {
-            let _ = LazyLock::force(&BLAMELESS);
-        });
-        pool.spawn(|| {
-            let _ = LazyLock::force(&INDIVIDUAL_BLAME);
-        });
-        pool.spawn(|| {
-            let _ = LazyLock::force(&COUNTERFACTUAL);
-        });
-        pool.spawn(|| {
-            let _ = LazyLock::force(&MINIMIZING);
-        });
+        let packs = [&BLAMELESS, &INDIVIDUAL_BLAME, &COUNTERFACTUAL, &MINIMIZING];
         match crate::language::scan() {
-            crate::language::Scan::Shared => pool.spawn(|| {
-                let _ = LazyLock::force(&BUILTIN);
-            }),
+            crate::language::Scan::Shared => {
+                for pack in packs {
+                    pool.spawn(move || {
+                        let _ = LazyLock::force(pack);
+                    });
+                }
+                pool.spawn(|| {
+                    let _ = LazyLock::force(&BUILTIN);
+                });
+            }
+            // Each job loads its pack, then builds the pack's automaton.
             crate::language::Scan::Separate => {
-                for pack in [&BLAMELESS, &INDIVIDUAL_BLAME, &COUNTERFACTUAL, &MINIMIZING] {
+                for pack in packs {
                     pool.spawn(move || {
                         let _ = pack.own_matcher();
                     });
@@ -195,6 +191,7 @@ pub fn warm_up(pool: &rayon::ThreadPool, selected: &dyn Fn(&str) -> bool) {
     }
 }
 
+/// Every built-in rule, in catalogue order.
 pub static RULES: &[&Rule] = &[
     &file_encoding::RULE,
     &frontmatter_missing::RULE,
