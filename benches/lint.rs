@@ -52,6 +52,7 @@ fn lint_document(bencher: divan::Bencher, class: &str) {
         today: NaiveDate::from_ymd_opt(2026, 6, 1).expect("valid date"),
         select: None,
         ignore: Vec::new(),
+        summary: false,
     };
     let text = doc(class);
     // The first call builds the rules' automata; measure the steady state.

@@ -18,6 +18,9 @@ pub struct LintOptions<'a> {
     pub select: Option<Vec<String>>,
     /// Never these rules (ids or prefixes).
     pub ignore: Vec<String>,
+    /// Whether [`FileReport::action_items`] is filled (for a Markdown
+    /// summary); otherwise it stays empty.
+    pub summary: bool,
 }
 
 impl LintOptions<'_> {
@@ -198,11 +201,12 @@ pub fn lint_text(path: &str, text: &str, opts: &LintOptions) -> FileReport {
     let settings = opts.settings;
     let doc = Document::parse(text, settings);
     let status = doc.status();
+    let levels = settings.file_levels(path, status.as_deref());
     let level_of = |id: &str, default: Severity, relaxed: bool| {
         if !opts.selected(id) {
             return Level::Off;
         }
-        settings.level(id, default, relaxed, path, status.as_deref())
+        levels.level(id, default, relaxed)
     };
     let ctx = Ctx::new(&doc, settings, opts.today, path);
 
@@ -304,27 +308,44 @@ pub fn lint_text(path: &str, text: &str, opts: &LintOptions) -> FileReport {
             b.rule.as_str(),
         ))
     });
-    let mut seen = std::collections::HashSet::new();
-    findings.retain(|f| seen.insert((f.rule.clone(), f.span.clone(), f.message.clone())));
+    // The same finding twice (rule, span and message): duplicates share
+    // the sort key, so each is compared only with its run of equal keys.
+    let mut run_start = 0;
+    let mut deduped: Vec<Finding> = Vec::with_capacity(findings.len());
+    for f in findings {
+        if deduped.last().is_some_and(|l| {
+            (l.span.start, l.span.end, l.rule.as_str())
+                != (f.span.start, f.span.end, f.rule.as_str())
+        }) {
+            run_start = deduped.len();
+        }
+        if !deduped[run_start..].iter().any(|k| k.message == f.message) {
+            deduped.push(f);
+        }
+    }
+    let findings = deduped;
     let field = |f: &Option<crate::document::action_items::Field>| {
         f.as_ref().map(|f| f.text.clone()).unwrap_or_default()
     };
-    let action_items = doc
-        .action_items
-        .iter()
-        .map(|item| ItemSummary {
-            id: field(&item.id),
-            owner: field(&item.owner),
-            due: field(&item.due),
-            status: match item.checked {
-                Some(true) if item.status.is_none() => "Done".into(),
-                Some(false) if item.status.is_none() => "Open".into(),
-                _ => field(&item.status),
-            },
-            span: item.span.clone(),
-            line: doc.line_of(item.span.start),
-        })
-        .collect();
+    let action_items = if !opts.summary {
+        Vec::new()
+    } else {
+        doc.action_items
+            .iter()
+            .map(|item| ItemSummary {
+                id: field(&item.id),
+                owner: field(&item.owner),
+                due: field(&item.due),
+                status: match item.checked {
+                    Some(true) if item.status.is_none() => "Done".into(),
+                    Some(false) if item.status.is_none() => "Open".into(),
+                    _ => field(&item.status),
+                },
+                span: item.span.clone(),
+                line: doc.line_of(item.span.start),
+            })
+            .collect()
+    };
     FileReport {
         findings,
         status,
@@ -374,6 +395,7 @@ mod tests {
             today: NaiveDate::from_ymd_opt(2026, 11, 29).unwrap(),
             select: None,
             ignore: Vec::new(),
+            summary: true,
         };
         lint_text("t.md", text, &opts)
     }
@@ -610,6 +632,7 @@ mod tests {
             today: NaiveDate::from_ymd_opt(2026, 11, 29).unwrap(),
             select: None,
             ignore: Vec::new(),
+            summary: true,
         };
         lint_bytes("t.md", bytes, &opts)
     }

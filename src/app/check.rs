@@ -75,6 +75,9 @@ pub fn run(args: CheckArgs) -> miette::Result<i32> {
         today,
         select: args.select.clone(),
         ignore: args.ignore.clone(),
+        // Action items are kept only for a Markdown summary.
+        summary: args.summary.is_some()
+            || std::env::var_os("GITHUB_STEP_SUMMARY").is_some_and(|v| !v.is_empty()),
     };
     let needs = Needs {
         human: format == Format::Human,
@@ -167,8 +170,7 @@ pub fn run(args: CheckArgs) -> miette::Result<i32> {
         let max = settings.config.max_file_size.0;
         // Each document is dropped once checked, and its action items are
         // kept only for a Markdown summary.
-        let keep_items = args.summary.is_some()
-            || std::env::var_os("GITHUB_STEP_SUMMARY").is_some_and(|v| !v.is_empty());
+        let keep_items = opts.summary;
         // Without a Markdown summary, `json`, `human` and `concise` are
         // written file by file as the files are checked, so memory stays
         // flat however many files and findings there are. (The GitHub

@@ -7,7 +7,9 @@ pub mod schema;
 mod settings;
 
 pub use load::{did_you_mean, discover, load_file, parse_config, ConfigError};
-pub use settings::{normalize_status, ConfigSource, RuleOptions, SectionSpec, Settings};
+pub use settings::{
+    normalize_status, ConfigSource, FileLevels, RuleOptions, SectionSpec, Settings,
+};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

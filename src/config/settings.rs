@@ -352,25 +352,31 @@ impl Settings {
         path: &str,
         status: Option<&str>,
     ) -> Level {
-        let mut level = self.levels.get(rule).copied().unwrap_or(Level::On(default));
+        self.file_levels(path, status)
+            .level(rule, default, draft_relaxed)
+    }
+
+    /// The levels for one file: the status normalised and the overrides
+    /// that apply to the file chosen once, for every rule's
+    /// [`FileLevels::level`].
+    pub fn file_levels(&self, path: &str, status: Option<&str>) -> FileLevels<'_> {
         let status_norm = status.map(normalize_status);
-        let is_draft = status_norm.as_deref() == Some("draft");
-        if is_draft && draft_relaxed && self.config.draft_relaxed {
-            if let Level::On(s) = level {
-                level = Level::On(s.lowered());
-            }
+        let draft = status_norm.as_deref() == Some("draft") && self.config.draft_relaxed;
+        let overrides = self
+            .overrides
+            .iter()
+            .filter(|o| {
+                o.files.as_ref().is_none_or(|g| g.is_match(path))
+                    && (o.status.is_empty()
+                        || status_norm.as_ref().is_some_and(|s| o.status.contains(s)))
+            })
+            .map(|o| &o.levels)
+            .collect();
+        FileLevels {
+            settings: self,
+            draft,
+            overrides,
         }
-        for o in &self.overrides {
-            let file_ok = o.files.as_ref().is_none_or(|g| g.is_match(path));
-            let status_ok =
-                o.status.is_empty() || status_norm.as_ref().is_some_and(|s| o.status.contains(s));
-            if file_ok && status_ok {
-                if let Some(l) = o.levels.get(rule) {
-                    level = *l;
-                }
-            }
-        }
-        level
     }
 
     /// Whether `path` matches the configured `include` globs (true when none).
@@ -395,6 +401,39 @@ impl Settings {
             .iter()
             .find(|s| normalize_status(s) == n)
             .map(String::as_str)
+    }
+}
+
+/// The levels of the rules for one file ([`Settings::file_levels`]).
+pub struct FileLevels<'a> {
+    settings: &'a Settings,
+    /// The file is a draft and drafts are relaxed.
+    draft: bool,
+    /// The level tables of the overrides that apply, in order.
+    overrides: Vec<&'a HashMap<String, Level>>,
+}
+
+impl FileLevels<'_> {
+    /// The level of `rule`. Order: the rule's default, then `rules`, then
+    /// the Draft relaxation, then the overrides.
+    pub fn level(&self, rule: &str, default: Severity, draft_relaxed: bool) -> Level {
+        let mut level = self
+            .settings
+            .levels
+            .get(rule)
+            .copied()
+            .unwrap_or(Level::On(default));
+        if self.draft && draft_relaxed {
+            if let Level::On(s) = level {
+                level = Level::On(s.lowered());
+            }
+        }
+        for o in &self.overrides {
+            if let Some(l) = o.get(rule) {
+                level = *l;
+            }
+        }
+        level
     }
 }
 

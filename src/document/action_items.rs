@@ -400,8 +400,25 @@ pub fn is_unset_value(raw: &str) -> bool {
     if (t.starts_with('[') && t.ends_with(']')) || (t.starts_with('<') && t.ends_with('>')) {
         return true;
     }
+    let marks = |c: char| c == '.' || c == '*' || c == '_';
+    if t.is_ascii() {
+        // Without allocating: every listed value is at most 10 bytes.
+        let t = t.trim_matches(marks);
+        let mut buf = [0u8; 10];
+        let Some(buf) = buf.get_mut(..t.len()) else {
+            return false;
+        };
+        for (d, b) in buf.iter_mut().zip(t.bytes()) {
+            *d = b.to_ascii_lowercase();
+        }
+        return is_unset_word(std::str::from_utf8(buf).unwrap_or_default());
+    }
     let lower = t.to_lowercase();
-    let lower = lower.trim_matches(|c: char| c == '.' || c == '*' || c == '_');
+    is_unset_word(lower.trim_matches(marks))
+}
+
+/// [`is_unset_value`] for a trimmed, lower-case value.
+fn is_unset_word(lower: &str) -> bool {
     matches!(
         lower,
         "" | "tbd"

@@ -18,7 +18,6 @@ use super::Ctx;
 use crate::config::Settings;
 use crate::diagnostic::Span;
 use crate::document::{Document, BOUNDARY};
-use regex::bytes::Regex as BytesRegex;
 use regex::{RegexSet, RegexSetBuilder};
 use serde::Deserialize;
 use std::collections::HashSet;
@@ -104,10 +103,9 @@ struct Pack {
     placeholder: LazySet,
     dates: Vec<String>,
     times: Vec<String>,
-    date_re: BytesRegex,
-    time_re: BytesRegex,
-    todo_re: BytesRegex,
-    example_re: BytesRegex,
+    /// Dates (optionally with a time), times, to-do values and example
+    /// names, in that order ([`TEXTS`]).
+    texts: literals::Scan,
     prepositions: Vec<String>,
     todo_values: Vec<String>,
     empty_values: Vec<String>,
@@ -123,36 +121,29 @@ struct Pack {
     longest_row: usize,
 }
 
+mod literals;
+use literals::{Alternation, End};
+
+/// The alternations of [`Pack::texts`], by index.
+const TEXTS: [&str; 4] = ["date", "time", "todo", "example"];
+
 const PACK_YAML: &str = include_str!("../../rules/placeholders.yml");
 
 /// The embedded pack; a unit test proves it loads, so `expect` cannot fire.
 static PACK: LazyLock<Pack> = LazyLock::new(|| {
     let f: PackFile = serde_yaml::from_str(PACK_YAML).expect("rules/placeholders.yml is valid");
-    let alt = |v: &[String]| {
-        v.iter()
-            .map(|s| {
-                s.split_whitespace()
-                    .map(regex::escape)
-                    .collect::<Vec<_>>()
-                    .join(r"\s+")
-            })
-            .collect::<Vec<_>>()
-            .join("|")
-    };
-    let bytes = |p: String| BytesRegex::new(&p).expect("built from escaped literals");
     let mut examples: Vec<String> = f.example_names.clone();
     examples.extend(f.example_values.iter().cloned());
     Pack {
         allowed: LazySet::new(&f.brackets.allowed),
         placeholder: LazySet::new(&f.brackets.placeholder),
-        date_re: bytes(format!(
-            r"(?-u)\b(?:{})(?:[ T](?:{}))?\b",
-            alt(&f.dates),
-            alt(&f.times)
-        )),
-        time_re: bytes(format!(r"(?-u)\b(?:{})\b", alt(&f.times))),
-        todo_re: bytes(format!(r"(?i-u)\b(?:{})\b", alt(&f.todo_values))),
-        example_re: bytes(format!(r"(?-u)\b(?:{})(?:\b|$)", alt(&examples))),
+        texts: literals::Scan::new(vec![
+            Alternation::new(&f.dates, false, End::Boundary)
+                .with_suffix(b" T", Alternation::new(&f.times, false, End::Boundary)),
+            Alternation::new(&f.times, false, End::Boundary),
+            Alternation::new(&f.todo_values, true, End::Boundary),
+            Alternation::new(&examples, false, End::BoundaryOrEnd),
+        ]),
         prepositions: f
             .time_prepositions
             .iter()
@@ -293,6 +284,27 @@ fn normalize_into(s: &str, out: &mut String, limit: usize, starts: Option<&[Stri
 /// whole (table cells are checked one by one).
 fn is_example_row(s: &str, buf: &mut String) -> bool {
     let pack = &*PACK;
+    // Most cells and items fail on their first word: test it in place.
+    let b = s.as_bytes();
+    let start = b
+        .iter()
+        .position(|c| !c.is_ascii() || c.is_ascii_alphanumeric())
+        .unwrap_or(b.len());
+    let len = b[start..]
+        .iter()
+        .position(|c| !c.is_ascii_alphanumeric())
+        .unwrap_or(b.len() - start);
+    let end = start + len;
+    if len > 0 && b.get(end).is_none_or(u8::is_ascii) {
+        let word = &b[start..end];
+        if !pack
+            .row_starts
+            .iter()
+            .any(|w| w.as_bytes().eq_ignore_ascii_case(word))
+        {
+            return false;
+        }
+    }
     normalize_into(s, buf, pack.longest_row, Some(&pack.row_starts))
         && pack.rows.contains(buf.as_str())
 }
@@ -383,32 +395,29 @@ impl Found {
         }
 
         let body = &mask[start..];
-        for m in pack.date_re.find_iter(body) {
-            cands.push(ph(start + m.start()..start + m.end()));
-        }
-        for m in pack.time_re.find_iter(body) {
-            let span = start + m.start()..start + m.end();
-            if in_date_position(mask, &span, pack) {
-                cands.push(ph(span));
-            }
-        }
-        for m in pack.todo_re.find_iter(body) {
-            let span = start + m.start()..start + m.end();
-            if whole_unit(mask, &span) {
-                cands.push(ph(span));
-            }
-        }
         // The real people are only needed once an example name matched.
         let mut real: Option<HashSet<String>> = None;
-        for m in pack.example_re.find_iter(body) {
-            let span = start + m.start()..start + m.end();
-            let name = normalize(&String::from_utf8_lossy(&text[span.clone()]));
-            let real = real.get_or_insert_with(|| real_people(doc, settings));
-            if !real.contains(&name) {
-                cands.push(Placeholder {
-                    span,
-                    kind: Kind::Example,
-                });
+        // By alternation, as separate scans would list them (ties in the
+        // sort below keep this order).
+        let mut found = pack.texts.find_all(body);
+        found.sort_by_key(|m| m.0);
+        for (k, s, e) in found {
+            let span = start + s..start + e;
+            match TEXTS[k] {
+                "date" => cands.push(ph(span)),
+                "time" if in_date_position(mask, &span, pack) => cands.push(ph(span)),
+                "todo" if whole_unit(mask, &span) => cands.push(ph(span)),
+                "example" => {
+                    let name = normalize(&String::from_utf8_lossy(&text[span.clone()]));
+                    let real = real.get_or_insert_with(|| real_people(doc, settings));
+                    if !real.contains(&name) {
+                        cands.push(Placeholder {
+                            span,
+                            kind: Kind::Example,
+                        });
+                    }
+                }
+                _ => {}
             }
         }
         let mut buf = String::new();

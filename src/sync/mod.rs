@@ -278,6 +278,7 @@ fn gather(
             today: chrono::NaiveDate::default(),
             select: None,
             ignore: Vec::new(),
+            summary: false,
         };
         if !t.explicit && !crate::app::check::looks_like_postmortem(text, &lint_opts) {
             continue;

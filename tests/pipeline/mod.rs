@@ -128,6 +128,7 @@ pub fn check_with(bytes: &[u8], settings: &Settings) -> RunReport {
         today: today(),
         select: None,
         ignore: Vec::new(),
+        summary: true,
     };
     let report = lint::lint_bytes(PATH, bytes, &opts);
     assert_findings_exact(bytes, &report, settings);
