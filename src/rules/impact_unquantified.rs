@@ -1,5 +1,4 @@
 use super::prelude::*;
-use crate::document::normalize_heading;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -53,8 +52,9 @@ static NOT_A_QUANTITY: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
-fn is_impact_heading(text: &str) -> bool {
-    let n = normalize_heading(text);
+/// Whether a heading key (the heading normalised by
+/// [`crate::document::normalize_heading`]) names an Impact section.
+fn is_impact_heading(n: &str) -> bool {
     n == "impact"
         || n.ends_with(" impact")
         || n.starts_with("impact ")
@@ -66,10 +66,13 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let headings = &doc.md.headings;
     // The first Impact heading with a level deeper than or equal to the
     // sections' (a sub-section or a section of its own).
-    let impact = headings
-        .iter()
-        .enumerate()
-        .find(|(_, h)| h.span.start >= doc.body_start && is_impact_heading(&h.text));
+    let impact = headings.iter().enumerate().find(|(i, h)| {
+        h.span.start >= doc.body_start
+            && doc
+                .heading_keys
+                .get(*i)
+                .is_some_and(|k| is_impact_heading(k))
+    });
     if let Some((i, h)) = impact {
         let end = headings
             .get(i + 1..)
