@@ -520,64 +520,72 @@ fn stream_into(
     let mut totals = output::json::Totals::default();
     let mut first = true;
     let mut buf: Vec<u8> = Vec::new();
-    let mut text = String::new();
-    let mut scratch = Vec::new();
     // Large enough that the workers rarely wait at a batch's end, small
     // enough that a batch's results stay a few megabytes.
     let batch = (pool.current_num_threads() * 128).max(256);
-    for chunk in targets.chunks(batch) {
-        let outcomes: Vec<Result<FileResult, String>> = pool.install(|| {
-            chunk
-                .par_iter()
-                .map(|t| {
-                    let mut r = lint_one(&t.display, read(t, max), t.explicit, opts, needs);
-                    if let Ok(r) = &mut r {
+    let chunks: Vec<&[Target]> = targets.chunks(batch).collect();
+    // Each file is checked and its output rendered on the workers; this
+    // thread writes batch k while the workers check batch k + 1 (two
+    // batches in flight: memory stays bounded, and the workers neither
+    // wait for the writing nor idle at a batch's end).
+    pool.in_place_scope(|scope| -> Result<(), String> {
+        let chunks = &chunks;
+        let submit = |k: usize| {
+            let chunk: &[Target] = chunks[k];
+            let (tx, rx) = std::sync::mpsc::sync_channel(1);
+            scope.spawn(move |_| {
+                let outcomes: Vec<Result<(FileResult, Vec<u8>), String>> = chunk
+                    .par_iter()
+                    .map_init(Vec::new, |scratch, t| {
+                        let mut r = lint_one(&t.display, read(t, max), t.explicit, opts, needs)?;
                         r.report.action_items = Vec::new();
+                        let rendered = render(&mut r, format, scratch);
+                        Ok((r, rendered))
+                    })
+                    .collect();
+                // The receiver is gone only when writing failed.
+                let _ = tx.send(outcomes);
+            });
+            rx
+        };
+        let mut in_flight = std::collections::VecDeque::new();
+        for k in 0..chunks.len() {
+            if k == 0 {
+                in_flight.push_back(submit(k));
+            }
+            if k + 1 < chunks.len() {
+                in_flight.push_back(submit(k + 1));
+            }
+            let outcomes = in_flight
+                .pop_front()
+                .and_then(|rx| rx.recv().ok())
+                .ok_or_else(|| "a worker thread stopped unexpectedly".to_string())?;
+            buf.clear();
+            for outcome in outcomes {
+                let (file, rendered) = match outcome {
+                    Ok(f) => f,
+                    Err(s) => {
+                        skipped.push(s);
+                        continue;
                     }
-                    r
-                })
-                .collect()
-        });
-        buf.clear();
-        for outcome in outcomes {
-            let file = match outcome {
-                Ok(f) => f,
-                Err(s) => {
-                    skipped.push(s);
-                    continue;
-                }
-            };
-            totals.add_file(&file.report.findings);
-            match format {
-                Format::Json => {
-                    for f in &file.report.findings {
-                        output::json::write_diagnostic(
-                            &mut buf,
-                            &mut scratch,
-                            first,
-                            &file.path,
-                            f,
-                        );
-                        first = false;
-                    }
-                }
-                Format::Concise => {
-                    text.clear();
-                    output::concise::write_file(&mut text, &file.path, &file.report.findings);
-                    buf.extend_from_slice(text.as_bytes());
-                }
-                _ => {
-                    if let Some(h) = &file.human {
-                        buf.extend_from_slice(h.as_bytes());
-                    }
+                };
+                totals.add_file(&file.report.findings);
+                // A JSON file's part starts with the comma that separates
+                // it from the diagnostics before; the first goes without.
+                if json && first && !rendered.is_empty() {
+                    buf.extend_from_slice(&rendered[1..]);
+                    first = false;
+                } else {
+                    buf.extend_from_slice(&rendered);
                 }
             }
+            match &mut spill {
+                Some(s) => s.write(&buf)?,
+                None => dest.write(&buf, &mut stdout_closed)?,
+            }
         }
-        match &mut spill {
-            Some(s) => s.write(&buf)?,
-            None => dest.write(&buf, &mut stdout_closed)?,
-        }
-    }
+        Ok(())
+    })?;
     if let Some(spill) = spill {
         let mut head = Vec::new();
         output::json::write_head(&mut head, &totals);
@@ -591,6 +599,30 @@ fn stream_into(
         dest.write(line.as_bytes(), &mut stdout_closed)?;
     }
     Ok(totals)
+}
+
+/// A file's part of a streamed report: its JSON diagnostics (each after
+/// `,\n`), its concise lines or its human rendering.
+fn render(file: &mut FileResult, format: Format, scratch: &mut Vec<u8>) -> Vec<u8> {
+    match format {
+        Format::Json => {
+            let mut out = Vec::new();
+            for f in &file.report.findings {
+                output::json::write_diagnostic(&mut out, scratch, false, &file.path, f);
+            }
+            out
+        }
+        Format::Concise => {
+            let mut text = String::new();
+            output::concise::write_file(&mut text, &file.path, &file.report.findings);
+            text.into_bytes()
+        }
+        _ => file
+            .human
+            .take()
+            .map(String::into_bytes)
+            .unwrap_or_default(),
+    }
 }
 
 /// Reads a target, refusing files over the size limit before reading.
