@@ -91,7 +91,7 @@ pub fn lint_bytes(path: &str, bytes: &[u8], opts: &LintOptions) -> FileReport {
 
 /// Whether the bytes look binary (a NUL byte early on, as git judges).
 pub fn looks_binary(bytes: &[u8]) -> bool {
-    bytes[..bytes.len().min(8000)].contains(&0)
+    memchr::memchr(0, &bytes[..bytes.len().min(8000)]).is_some()
 }
 
 /// A `file-encoding` finding for bytes that are binary or not UTF-8.

@@ -720,7 +720,8 @@ fn lint_one(
             return Ok(needs.result(path, report, &[], None));
         }
     };
-    if !explicit && lint::looks_binary(&bytes) {
+    let binary = lint::looks_binary(&bytes);
+    if !explicit && binary {
         return Err(format!("{path}: binary file"));
     }
     let text = match std::str::from_utf8(&bytes) {
@@ -730,7 +731,7 @@ fn lint_one(
             return Ok(needs.result(path, report, &bytes, None));
         }
     };
-    if lint::looks_binary(&bytes) {
+    if binary {
         let report = lint::lint_bytes(path, &bytes, opts);
         return Ok(needs.result(path, report, &bytes, None));
     }
