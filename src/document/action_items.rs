@@ -165,20 +165,19 @@ pub fn extract(doc: &Document) -> Vec<ActionItem> {
             .as_ref()
             .is_some_and(|s| t.span.start >= s.start && t.span.start < s.end)
     };
+    // Each table's columns, read once from its header.
+    let cols: Vec<ActionColumns> = doc.md.tables.iter().map(columns).collect();
     let mut tables: Vec<usize> = (0..doc.md.tables.len())
-        .filter(|&i| {
-            let t = &doc.md.tables[i];
-            in_section(t) && columns(t).is_action_table()
-        })
+        .filter(|&i| in_section(&doc.md.tables[i]) && cols[i].is_action_table())
         .collect();
     if tables.is_empty() {
         tables = (0..doc.md.tables.len())
-            .filter(|&i| columns(&doc.md.tables[i]).is_unmistakable())
+            .filter(|&i| cols[i].is_unmistakable())
             .collect();
     }
     for ti in tables {
         let t = &doc.md.tables[ti];
-        let c = columns(t);
+        let c = &cols[ti];
         for row in &t.rows {
             if row.cells.iter().all(|c| c.text.is_empty()) {
                 continue;
