@@ -223,7 +223,7 @@ enum Engine {
     Full(Regex),
     /// Anchored searches only, with caches for the threads that search.
     Anchored {
-        dfa: LazyDfa,
+        dfa: Box<LazyDfa>,
         caches: Mutex<Vec<LazyCache>>,
     },
 }
@@ -267,7 +267,7 @@ impl Matcher {
         match dfa {
             Some(dfa) => Ok(Matcher {
                 engine: Engine::Anchored {
-                    dfa,
+                    dfa: Box::new(dfa),
                     caches: Mutex::new(Vec::new()),
                 },
                 packs: ranges,
