@@ -342,12 +342,30 @@ impl Matcher {
             // An unanchored search's leftmost match starts at the first
             // offset where some pattern matches: the same offsets, one by
             // one.
+            // Most offsets are ruled out by their first byte: from the
+            // start state (which depends on the byte before), it leads to
+            // the dead state, from which no match is ever reported (a
+            // match, an empty one too, is seen on the byte after it).
             Engine::Anchored { dfa, caches } => Matcher::with_cache(dfa, caches, |cache| {
+                if range.start > end {
+                    return;
+                }
+                let mut input = Input::new(hay)
+                    .range(range.start..end)
+                    .anchored(Anchored::Yes)
+                    .earliest(true);
                 for at in range.start..=end {
-                    let input = Input::new(hay)
-                        .range(at..end)
-                        .anchored(Anchored::Yes)
-                        .earliest(true);
+                    input.set_start(at);
+                    if at < end {
+                        let dead = dfa
+                            .start_state_forward(cache, &input)
+                            .ok()
+                            .and_then(|start| dfa.next_state(cache, start, hay[at]).ok())
+                            .is_some_and(|next| next.is_dead());
+                        if dead {
+                            continue;
+                        }
+                    }
                     if matches!(dfa.try_search_fwd(cache, &input), Ok(Some(_))) {
                         out.push(at);
                     }
