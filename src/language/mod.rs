@@ -356,11 +356,12 @@ impl Matcher {
                     .earliest(true);
                 for at in range.start..=end {
                     input.set_start(at);
-                    if at < end {
+                    let first = hay.get(at).copied().filter(|_| at < end);
+                    if let Some(byte) = first {
                         let dead = dfa
                             .start_state_forward(cache, &input)
                             .ok()
-                            .and_then(|start| dfa.next_state(cache, start, hay[at]).ok())
+                            .and_then(|start| dfa.next_state(cache, start, byte).ok())
                             .is_some_and(|next| next.is_dead());
                         if dead {
                             continue;
