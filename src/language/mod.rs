@@ -18,11 +18,13 @@ mod syntax;
 
 use crate::diagnostic::{Diagnostic, Span};
 use crate::document::BOUNDARY;
+use regex_automata::hybrid::dfa::{Cache as LazyCache, DFA as LazyDfa};
 use regex_automata::meta::Regex;
+use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_automata::{Anchored, Input, MatchKind, PatternID};
 use regex_syntax::hir::Hir;
 use serde::Deserialize;
-use std::sync::{LazyLock, OnceLock};
+use std::sync::{LazyLock, Mutex, OnceLock};
 
 /// The built-in pack files.
 const BUILTIN_FILES: [(&str, &str); 4] = [
@@ -198,16 +200,37 @@ pub fn builtin_hits(
 /// the pack's first pattern in priority order that matches wins, with its
 /// own preferred length. Matches are rare in prose, so the tries cost
 /// little.
+///
+/// A pack's own matcher ([`Scan::Separate`], for runs over a few files)
+/// is built differently, for a short life: a lazy DFA for anchored
+/// searches only, tried at each offset ([`Matcher::anchored`]). An
+/// unanchored automaton carries the start of every pattern in each of its
+/// states, so each state it builds while scanning a first document is
+/// costly (that building was a quarter of a one-file run); an anchored
+/// one builds small states past the first byte, and needs neither the
+/// reverse automaton that finds where an unanchored match starts nor the
+/// other engines of a full regex. Both find the same offsets.
 #[derive(Debug)]
 pub struct Matcher {
-    regex: Regex,
+    engine: Engine,
     /// Each pack (by address) and its pattern ids in the automaton.
     packs: Vec<(usize, std::ops::Range<usize>)>,
 }
 
+#[derive(Debug)]
+enum Engine {
+    /// A full regex: unanchored scans (the shared automaton).
+    Full(Regex),
+    /// Anchored searches only, with caches for the threads that search.
+    Anchored {
+        dfa: Box<LazyDfa>,
+        caches: Mutex<Vec<LazyCache>>,
+    },
+}
+
 impl Matcher {
-    /// One automaton for the patterns of `packs`.
-    pub fn new(packs: &[&Pack]) -> Result<Matcher, String> {
+    /// The patterns of `packs` in order, and each pack's pattern ids.
+    fn patterns<'p>(packs: &[&'p Pack]) -> (Vec<&'p Hir>, Vec<(usize, std::ops::Range<usize>)>) {
         let mut hirs: Vec<&Hir> = Vec::new();
         let mut ranges = Vec::with_capacity(packs.len());
         for pack in packs {
@@ -215,6 +238,47 @@ impl Matcher {
             hirs.extend(pack.hirs.iter());
             ranges.push((*pack as *const Pack as usize, first..hirs.len()));
         }
+        (hirs, ranges)
+    }
+
+    /// An automaton for the patterns of `packs` that scans by anchored
+    /// searches (see [`Matcher`]); a full one ([`Matcher::new`]) when the
+    /// patterns need what a lazy DFA cannot do alone (a Unicode word
+    /// boundary, in a pack of one's own).
+    pub fn anchored(packs: &[&Pack]) -> Result<Matcher, String> {
+        let (hirs, ranges) = Matcher::patterns(packs);
+        let nfa = thompson::Compiler::new()
+            .configure(thompson::Config::new().which_captures(WhichCaptures::None))
+            .build_many_from_hir(&hirs);
+        // Never giving up (no minimum of cache clearings) and no quit
+        // bytes (none is configured, and a Unicode word boundary fails the
+        // build instead): a search of this DFA cannot fail.
+        let dfa = nfa.ok().and_then(|nfa| {
+            LazyDfa::builder()
+                .configure(
+                    LazyDfa::config()
+                        .match_kind(MatchKind::LeftmostFirst)
+                        .starts_for_each_pattern(true)
+                        .minimum_cache_clear_count(None),
+                )
+                .build_from_nfa(nfa)
+                .ok()
+        });
+        match dfa {
+            Some(dfa) => Ok(Matcher {
+                engine: Engine::Anchored {
+                    dfa: Box::new(dfa),
+                    caches: Mutex::new(Vec::new()),
+                },
+                packs: ranges,
+            }),
+            None => Matcher::new(packs),
+        }
+    }
+
+    /// One automaton for the patterns of `packs`.
+    pub fn new(packs: &[&Pack]) -> Result<Matcher, String> {
+        let (hirs, ranges) = Matcher::patterns(packs);
         // No prefilter: the literal prefixes of a hundred case-insensitive
         // phrases make none that is faster than the lazy DFA alone (measured
         // on the benchmark corpus), and extracting them was half the time
@@ -231,9 +295,25 @@ impl Matcher {
                 format!("pack `{}`: {e}", rules.join("`, `"))
             })?;
         Ok(Matcher {
-            regex,
+            engine: Engine::Full(regex),
             packs: ranges,
         })
+    }
+
+    /// Runs `f` with a cache of the anchored DFA (taken from the spare
+    /// ones, or new).
+    fn with_cache<T>(
+        dfa: &LazyDfa,
+        caches: &Mutex<Vec<LazyCache>>,
+        f: impl FnOnce(&mut LazyCache) -> T,
+    ) -> T {
+        let spare = caches.lock().ok().and_then(|mut c| c.pop());
+        let mut cache = spare.unwrap_or_else(|| dfa.create_cache());
+        let out = f(&mut cache);
+        if let Ok(mut c) = caches.lock() {
+            c.push(cache);
+        }
+        out
     }
 
     /// The offsets in `hay`, ascending, where some pattern matches (an
@@ -248,13 +328,50 @@ impl Matcher {
     pub fn starts_in(&self, hay: &[u8], range: Span) -> Vec<usize> {
         let mut out = Vec::new();
         let end = range.end.min(hay.len());
-        let mut at = range.start;
-        while at <= end {
-            let Some(m) = self.regex.search(&Input::new(hay).range(at..end)) else {
-                break;
-            };
-            out.push(m.start());
-            at = m.start() + 1;
+        match &self.engine {
+            Engine::Full(regex) => {
+                let mut at = range.start;
+                while at <= end {
+                    let Some(m) = regex.search(&Input::new(hay).range(at..end)) else {
+                        break;
+                    };
+                    out.push(m.start());
+                    at = m.start() + 1;
+                }
+            }
+            // An unanchored search's leftmost match starts at the first
+            // offset where some pattern matches: the same offsets, one by
+            // one.
+            // Most offsets are ruled out by their first byte: from the
+            // start state (which depends on the byte before), it leads to
+            // the dead state, from which no match is ever reported (a
+            // match, an empty one too, is seen on the byte after it).
+            Engine::Anchored { dfa, caches } => Matcher::with_cache(dfa, caches, |cache| {
+                if range.start > end {
+                    return;
+                }
+                let mut input = Input::new(hay)
+                    .range(range.start..end)
+                    .anchored(Anchored::Yes)
+                    .earliest(true);
+                for at in range.start..=end {
+                    input.set_start(at);
+                    let first = hay.get(at).copied().filter(|_| at < end);
+                    if let Some(byte) = first {
+                        let dead = dfa
+                            .start_state_forward(cache, &input)
+                            .ok()
+                            .and_then(|start| dfa.next_state(cache, start, byte).ok())
+                            .is_some_and(|next| next.is_dead());
+                        if dead {
+                            continue;
+                        }
+                    }
+                    if matches!(dfa.try_search_fwd(cache, &input), Ok(Some(_))) {
+                        out.push(at);
+                    }
+                }
+            }),
         }
         out
     }
@@ -314,10 +431,24 @@ impl Matcher {
         span: Span,
     ) -> Option<regex_automata::Match> {
         let input = Input::new(hay).span(span).anchored(Anchored::Yes);
+        let search = |input: &Input| -> Option<regex_automata::Match> {
+            match &self.engine {
+                Engine::Full(regex) => regex.search(input),
+                Engine::Anchored { dfa, caches } => Matcher::with_cache(dfa, caches, |cache| {
+                    let half = dfa.try_search_fwd(cache, input).ok()??;
+                    // An anchored match ends at or after where it starts.
+                    let end = half.offset().max(input.start());
+                    Some(regex_automata::Match::new(
+                        half.pattern(),
+                        input.start()..end,
+                    ))
+                }),
+            }
+        };
         // The first pattern of all that matches here: if it is one of
         // `ids`, it is theirs too; if it comes after them, none of them
         // matches.
-        let top = self.regex.search(&input)?;
+        let top = search(&input)?;
         let id = top.pattern().as_usize();
         if ids.contains(&id) {
             return Some(top);
@@ -325,10 +456,8 @@ impl Matcher {
         if id >= ids.end {
             return None;
         }
-        ids.filter_map(|id| PatternID::new(id).ok()).find_map(|id| {
-            self.regex
-                .search(&input.clone().anchored(Anchored::Pattern(id)))
-        })
+        ids.filter_map(|id| PatternID::new(id).ok())
+            .find_map(|id| search(&input.clone().anchored(Anchored::Pattern(id))))
     }
 }
 
@@ -543,7 +672,9 @@ impl Pack {
     /// The pack's own automaton (built on first use; `None` only if it
     /// cannot be built, which the built-in packs' tests rule out).
     pub fn own_matcher(&self) -> Option<&Matcher> {
-        self.own.get_or_init(|| Matcher::new(&[self]).ok()).as_ref()
+        self.own
+            .get_or_init(|| Matcher::anchored(&[self]).ok())
+            .as_ref()
     }
 
     fn guarded(&self, entry: usize, hay: &[u8], span: &Span) -> bool {

@@ -325,8 +325,109 @@ fn is_bracket_placeholder_in(inner: &str, words: &mut String) -> bool {
     }
     let pack = &*PACK;
     // The placeholder test first: the allowed set is only needed (and
-    // compiled) for bracketed text that looks like a placeholder.
-    pack.placeholder.get().is_match(words) && !pack.allowed.get().is_match(words)
+    // compiled) for bracketed text that looks like a placeholder. Before
+    // either, a test of what every placeholder pattern needs: most
+    // bracketed text (names, links, notes) fails it, and the sets are not
+    // compiled at all.
+    may_be_placeholder(words)
+        && pack.placeholder.get().is_match(words)
+        && !pack.allowed.get().is_match(words)
+}
+
+/// What the `placeholder` patterns of `rules/placeholders.yml` are
+/// compared with, case folded: ASCII letters lower-cased, and the two
+/// non-ASCII letters that `(?i)` equates with ASCII ones (`ſ` with `s`, the
+/// Kelvin sign with `k`) mapped to them.
+fn fold(c: char) -> char {
+    match c {
+        '\u{17f}' => 's',
+        '\u{212a}' => 'k',
+        c => c.to_ascii_lowercase(),
+    }
+}
+
+/// How the `placeholder` patterns may begin: the words they open with,
+/// shortened to what the pattern fixes (`servic` for `services?`).
+const PLACEHOLDER_OPENINGS: [&str; 40] = [
+    "incident",
+    "date",
+    "time",
+    "tz",
+    "servic",
+    "component",
+    "system",
+    "name",
+    "list",
+    "describe",
+    "provide",
+    "identify",
+    "summari",
+    "explain",
+    "insert",
+    "add",
+    "enter",
+    "fill",
+    "specify",
+    "include",
+    "outline",
+    "detail",
+    "write",
+    "quantify",
+    "mention",
+    "give",
+    "attach",
+    "paste",
+    "replace",
+    "link",
+    "unique",
+    "identifier",
+    "any",
+    "todo",
+    "tbd",
+    "tba",
+    "tbc",
+    "fixme",
+    "xxx",
+    "placeholder",
+];
+
+/// The words an unanchored placeholder pattern may end with
+/// (`[Owner Name]`, `[Ticket ID]`).
+const PLACEHOLDER_ENDINGS: [&str; 12] = [
+    "name", "names", "id", "ids", "number", "link", "links", "url", "date", "time", "title", "here",
+];
+
+/// `false` only when no `placeholder` pattern can match `words` (collapsed
+/// bracketed text): a test of what each pattern needs, looser than the
+/// pattern (a byte that is not an ASCII letter or digit stands for any
+/// blank or word boundary). Written for the patterns in
+/// `rules/placeholders.yml`; `placeholder_pre_test_is_current` fails when
+/// they change, and `placeholder_pre_test_admits_every_match` checks it
+/// against the patterns.
+fn may_be_placeholder(words: &str) -> bool {
+    let loose = |c: Option<char>| c.is_none_or(|c| !c.is_ascii_alphanumeric());
+    let starts_with = |p: &str| {
+        let mut f = words.chars().map(fold);
+        p.chars().all(|c| f.next() == Some(c))
+    };
+    let after = |p: &str| words.chars().map(fold).nth(p.len());
+    // `^e\.?\s?g\b`, `^(a|an)\s+…`, then the patterns opening with a word.
+    if starts_with("e") && (after("e") == Some('g') || loose(after("e")))
+        || starts_with("a") && loose(after("a"))
+        || starts_with("an") && loose(after("an"))
+        || PLACEHOLDER_OPENINGS.iter().any(|p| starts_with(p))
+    {
+        return true;
+    }
+    // `\be\.\s?g\.` anywhere; an instruction sentence `…[.?]$`.
+    if words.contains("e.") || words.contains("E.") || words.ends_with(['.', '?']) {
+        return true;
+    }
+    // `^(\S+\s+){0,3}(name|…|here)$`.
+    PLACEHOLDER_ENDINGS.iter().any(|w| {
+        let mut r = words.chars().rev().map(fold);
+        w.chars().rev().all(|c| r.next() == Some(c)) && loose(r.next())
+    })
 }
 
 impl Found {
@@ -733,6 +834,122 @@ mod tests {
     use super::*;
     use crate::rules::test_util::run;
     use crate::rules::RULES;
+
+    /// The `placeholder` patterns [`may_be_placeholder`] was written for.
+    #[test]
+    fn placeholder_pre_test_is_current() {
+        let f: PackFile = serde_yaml::from_str(PACK_YAML).unwrap();
+        let written_for = [
+            r"^e\.?\s?g\b",
+            r"\be\.\s?g\.",
+            r"^incident\s+(id|title|name|number|date)\b",
+            r"^(date|time|timestamp)(\s+(of|and)\b.*)?$",
+            r"^(time\s*zone|timezone|tz)$",
+            r"^(services?|components?|systems?)(\s*/\s*(services?|components?|systems?))*(\s+(\d+|name|names))?$",
+            r"^name\b",
+            r"^(list|describe|provide|identify|summari[sz]e|explain|insert|add|enter|fill|specify|include|outline|detail|write|quantify|mention|give|attach|paste|replace|link)\b",
+            r"^(a|an)\s+(concise|detailed|brief|short|clear|one-line|one-sentence|summary|description|list)\b",
+            r"^(unique\s+)?identifier\b",
+            r"^any\s+(other|relevant|additional)\b",
+            r"^(todo|tbd|tba|tbc|fixme|xxx+|placeholder|fill me in|insert here)$",
+            r"^(\S+\s+){0,3}(name|names|id|ids|number|link|links|url|date|time|title|here)$",
+            r"^\S+(\s+\S+){2,}[.?]$",
+        ];
+        assert_eq!(
+            f.brackets.placeholder, written_for,
+            "the placeholder patterns changed: update `may_be_placeholder` and this list"
+        );
+        // `fold` is the case folding `(?i)` does for ASCII letters.
+        let mut buf = [0; 4];
+        for letter in 'a'..='z' {
+            let re = regex::Regex::new(&format!("(?i)^{letter}$")).unwrap();
+            for c in (0..=0x10ffff).filter_map(char::from_u32) {
+                assert_eq!(
+                    re.is_match(c.encode_utf8(&mut buf)),
+                    fold(c) == letter,
+                    "{letter} and {c:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn placeholder_pre_test_admits_every_match() {
+        let f: PackFile = serde_yaml::from_str(PACK_YAML).unwrap();
+        // The patterns' own words, and others.
+        let mut pieces: Vec<String> = Vec::new();
+        for p in &f.brackets.placeholder {
+            let plain: String = p
+                .chars()
+                .map(|c| if c.is_ascii_alphabetic() { c } else { ' ' })
+                .collect();
+            pieces.extend(plain.split_whitespace().map(str::to_string));
+        }
+        pieces.extend(
+            [
+                "e.g.",
+                "e.",
+                "g",
+                "E. G.",
+                "eg",
+                ".",
+                "?",
+                "/",
+                ",",
+                "1",
+                "12",
+                "Zoë",
+                "Tomás",
+                "ſervice",
+                "\u{212a}",
+                "lin\u{212a}s",
+                "ID",
+                "Name",
+                "A",
+                "An",
+                "x",
+                "—",
+                "-",
+                "(",
+                ")",
+                ":",
+                "\u{a0}",
+                "[",
+                "note:",
+                "Jane",
+                "here.",
+                "ids?",
+            ]
+            .map(str::to_string),
+        );
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut matched = 0;
+        let mut words = String::new();
+        for _ in 0..100_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let mut raw = String::new();
+            let mut r = x;
+            for i in 0..(1 + x % 5) {
+                let piece = &pieces[(r % pieces.len() as u64) as usize];
+                r /= pieces.len() as u64;
+                if i > 0 && r % 4 != 0 {
+                    raw.push(' ');
+                }
+                raw.push_str(piece);
+                r /= 4;
+            }
+            is_bracket_placeholder_in(&raw, &mut words);
+            if PACK.placeholder.get().is_match(&words) {
+                matched += 1;
+                assert!(may_be_placeholder(&words), "{words:?}");
+            }
+        }
+        assert!(matched > 5_000, "{matched}");
+        assert!(!may_be_placeholder("Zoë Tanaka, Tomás Lee"));
+        assert!(!may_be_placeholder("Jane Doe"));
+    }
 
     #[test]
     fn the_embedded_pack_loads() {
