@@ -475,7 +475,8 @@ impl Spill {
 
 /// Checks `targets` in path order, a batch at a time on the pool, and
 /// writes each file's part of the report (`json`, `human` or `concise`)
-/// before the next batch: memory holds one batch of results, not the run.
+/// while the next batch is checked: memory holds at most two batches of
+/// results, not the run.
 /// The output is byte for byte what rendering the whole run would give.
 #[allow(clippy::too_many_arguments)]
 fn stream(
