@@ -1,5 +1,6 @@
 //! The template's fixed strings in the body (date and time formats, `TBD`
-//! and friends, the example names), found in one pass over the prose mask.
+//! and friends, the example names), found with one search of the prose
+//! mask.
 //!
 //! Each [`Alternation`] finds what the byte regex
 //! `(?-u)\b(?:first|second|…)\b` would find with `find_iter`: leftmost
@@ -207,8 +208,8 @@ impl Scan {
     /// Every match in `hay`, as `(alternation index, start, end)`, ordered
     /// by start (and by index at one start).
     pub fn find_all(&self, hay: &[u8]) -> Vec<(usize, usize, usize)> {
-        // Every place where a first word occurs: the leftmost at or after
-        // `from`, then on from the next byte.
+        // Every place where a first word occurs (ascending, each once): the
+        // leftmost at or after `from`, then on from the next byte.
         let mut starts: Vec<(usize, u8)> = Vec::new();
         let lower = hay.to_ascii_lowercase();
         let mut from = 0;
@@ -218,14 +219,7 @@ impl Scan {
         }
         let mut out = Vec::new();
         let mut next = [0usize; 8];
-        let mut i = 0;
-        while i < starts.len() {
-            let at = starts[i].0;
-            let mut bits = 0u8;
-            while i < starts.len() && starts[i].0 == at {
-                bits |= starts[i].1;
-                i += 1;
-            }
+        for (at, bits) in starts {
             for (k, a) in self.alternations.iter().enumerate() {
                 if bits & (1 << k) == 0 || at < next[k] {
                     continue;
