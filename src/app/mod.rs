@@ -18,6 +18,24 @@ pub const EXIT_FAILURES: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;
 
 /// Runs a parsed command line and returns the exit code.
+/// What each worker thread of a check runs first (see
+/// [`on_worker_start`]).
+static WORKER_START: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
+
+/// Sets a function that every worker thread of `pmlint check` runs when it
+/// starts, before any file is checked (the binary uses it to tune the
+/// allocator for the thread). The first setting in a process stands.
+pub fn on_worker_start(f: fn()) {
+    let _ = WORKER_START.set(f);
+}
+
+/// Runs the function set with [`on_worker_start`], if any.
+pub(crate) fn worker_started() {
+    if let Some(f) = WORKER_START.get() {
+        f();
+    }
+}
+
 pub fn run(cli: Cli) -> i32 {
     let result = match cli.command {
         Command::Check(args) => check::run(args),
