@@ -4,7 +4,8 @@
 //! A pack entry's patterns are regular-expression fragments written as
 //! phrases: a space stands for any run of blanks (line breaks included), a
 //! straight apostrophe also matches the typographic one, matching is
-//! case-insensitive and on whole words. At one position a longer phrasing
+//! case-insensitive (the automata scan a copy of the prose mask with its
+//! ASCII letters lower-cased, see [`fold_ascii`]) and on whole words. At one position a longer phrasing
 //! wins ("should have seen it coming" over
 //! "should have"). Every match reports the entry it came from, so the
 //! entry's suggestion can go with it. An entry may be cancelled by what
@@ -125,6 +126,10 @@ pub struct Pack {
     /// The patterns' syntax trees in priority order (a [`Matcher`] is built
     /// from them).
     hirs: Vec<Hir>,
+    /// The patterns as regular expressions ([`phrase_regex`]), in the same
+    /// order: what the trees were folded from.
+    #[cfg_attr(not(test), allow(dead_code))]
+    sources: Vec<String>,
     /// Pattern id → entry index.
     pattern_entry: Vec<usize>,
     guards: Vec<Guards>,
@@ -159,26 +164,29 @@ pub fn scan() -> Scan {
     *SCAN.get().unwrap_or(&Scan::Shared)
 }
 
+/// What the packs' calls for one document share, computed on first use:
+/// the lower-cased prose mask the automata scan ([`lower_ascii`]) and
+/// [`Matcher::starts`] of [`BUILTIN`] over it.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    lower: std::cell::OnceCell<Vec<u8>>,
+    starts: std::cell::OnceCell<Vec<usize>>,
+}
+
 /// The matches of the built-in `pack` in `range` of `hay` (a prose mask),
-/// however the packs are matched ([`scan`]). `shared_starts` holds
-/// [`Matcher::starts`] of [`BUILTIN`] over all of `hay`, computed on first
-/// use and shared by the packs' calls for one document.
-pub fn builtin_hits(
-    pack: &Pack,
-    hay: &[u8],
-    range: Span,
-    shared_starts: &std::cell::OnceCell<Vec<usize>>,
-) -> Vec<Hit> {
+/// however the packs are matched ([`scan`]).
+pub fn builtin_hits(pack: &Pack, hay: &[u8], range: Span, scratch: &Scratch) -> Vec<Hit> {
+    let lower = scratch.lower.get_or_init(|| lower_ascii(hay));
     match scan() {
         Scan::Shared => {
-            let starts = shared_starts.get_or_init(|| BUILTIN.starts(hay));
-            BUILTIN.find_at(pack, hay, range, starts)
+            let starts = scratch.starts.get_or_init(|| BUILTIN.starts(lower));
+            BUILTIN.find_at(pack, hay, lower, range, starts)
         }
         Scan::Separate => match pack.own_matcher() {
             Some(own) => {
                 let range = range.start.min(hay.len())..range.end.min(hay.len());
-                let starts = own.starts_in(hay, range.clone());
-                own.find_at(pack, hay, range, &starts)
+                let starts = own.starts_in(lower, range.clone());
+                own.find_at(pack, hay, lower, range, &starts)
             }
             None => Vec::new(),
         },
@@ -379,9 +387,18 @@ impl Matcher {
     /// The non-overlapping matches of `pack` inside `range` of `hay`,
     /// leftmost first, as the pack's own scan would find them; the bytes
     /// around `range` still count as context (word boundaries, guards).
-    /// `starts` comes from [`Matcher::starts`] over all of `hay`. A pack
-    /// this matcher was not built with has no matches.
-    pub fn find_at(&self, pack: &Pack, hay: &[u8], range: Span, starts: &[usize]) -> Vec<Hit> {
+    /// `lower` is `hay` lower-cased ([`lower_ascii`]), which the automaton
+    /// scans (the guards read `hay`); `starts` comes from
+    /// [`Matcher::starts`] over all of `lower`. A pack this matcher was not
+    /// built with has no matches.
+    pub fn find_at(
+        &self,
+        pack: &Pack,
+        hay: &[u8],
+        lower: &[u8],
+        range: Span,
+        starts: &[usize],
+    ) -> Vec<Hit> {
         let mut hits = Vec::new();
         let addr = pack as *const Pack as usize;
         let Some(ids) = self
@@ -406,7 +423,7 @@ impl Matcher {
             if s < next {
                 continue;
             }
-            let Some(m) = self.match_at(ids.clone(), hay, s..range.end) else {
+            let Some(m) = self.match_at(ids.clone(), lower, s..range.end) else {
                 continue;
             };
             if m.start() == m.end() {
@@ -548,6 +565,93 @@ pub fn phrase_regex(phrase: &str) -> String {
     )
 }
 
+/// Parses a pack pattern (as [`phrase_regex`] writes it) into the tree the
+/// automata are built from: one for text whose ASCII letters are
+/// lower-cased ([`lower_ascii`]), see [`fold_ascii`].
+pub fn parse_pattern(regex: &str) -> Result<Hir, String> {
+    let hir = regex_automata::util::syntax::parse(regex).map_err(|e| e.to_string())?;
+    fold_ascii(&hir)
+}
+
+/// A fingerprint of a pack's patterns for `rules/packs.syntax`, which
+/// also names the form of the stored trees ([`fold_ascii`]).
+fn pack_fingerprint<'a>(regexes: impl IntoIterator<Item = &'a str>) -> u64 {
+    syntax::fingerprint(std::iter::once("ascii-folded").chain(regexes))
+}
+
+/// The ASCII lower-case copy of a prose mask, which the packs' automata
+/// scan: same length, same offsets.
+pub fn lower_ascii(mask: &[u8]) -> Vec<u8> {
+    mask.to_ascii_lowercase()
+}
+
+/// The same pattern for text whose ASCII letters are lower-cased: upper-
+/// case ASCII letters leave every class, and so do the two non-ASCII
+/// letters that Unicode case folding adds to `k` and `s` (the Kelvin sign
+/// and the long s, which no one writes in prose). A case-insensitive
+/// phrase then becomes a run of plain bytes: `human` one literal instead
+/// of five classes of two or three letters. That tree is a fifth the size
+/// to store and decode, and its automata are smaller and quicker to build;
+/// a run over one file spent most of its time on that. Only patterns that
+/// ignore ASCII case fold exactly: any other (a class or literal that
+/// tells an upper-case ASCII letter from its lower case) is an error.
+pub fn fold_ascii(hir: &Hir) -> Result<Hir, String> {
+    use regex_syntax::hir::{
+        Class, ClassBytes, ClassBytesRange, ClassUnicode, ClassUnicodeRange, HirKind, Repetition,
+    };
+    let not_folded = || format!("the pattern tells upper- from lower-case letters: {hir}");
+    Ok(match hir.kind() {
+        HirKind::Empty => Hir::empty(),
+        HirKind::Look(look) => Hir::look(*look),
+        HirKind::Literal(lit) => {
+            if lit.0.iter().any(u8::is_ascii_uppercase) {
+                return Err(not_folded());
+            }
+            hir.clone()
+        }
+        HirKind::Class(Class::Unicode(class)) => {
+            let has = |c: char| (class.ranges().iter()).any(|r| r.start() <= c && c <= r.end());
+            if (b'a'..=b'z').any(|l| has(char::from(l)) != has(char::from(l.to_ascii_uppercase())))
+            {
+                return Err(not_folded());
+            }
+            let mut gone = vec![ClassUnicodeRange::new('A', 'Z')];
+            if has('k') {
+                gone.push(ClassUnicodeRange::new('\u{212A}', '\u{212A}'));
+            }
+            if has('s') {
+                gone.push(ClassUnicodeRange::new('\u{17F}', '\u{17F}'));
+            }
+            let mut folded = class.clone();
+            folded.difference(&ClassUnicode::new(gone));
+            Hir::class(Class::Unicode(folded))
+        }
+        HirKind::Class(Class::Bytes(class)) => {
+            let has = |b: u8| (class.ranges().iter()).any(|r| r.start() <= b && b <= r.end());
+            if (b'a'..=b'z').any(|l| has(l) != has(l.to_ascii_uppercase())) {
+                return Err(not_folded());
+            }
+            let mut folded = class.clone();
+            folded.difference(&ClassBytes::new([ClassBytesRange::new(b'A', b'Z')]));
+            Hir::class(Class::Bytes(folded))
+        }
+        HirKind::Repetition(rep) => Hir::repetition(Repetition {
+            sub: Box::new(fold_ascii(&rep.sub)?),
+            ..rep.clone()
+        }),
+        HirKind::Capture(cap) => Hir::capture(regex_syntax::hir::Capture {
+            sub: Box::new(fold_ascii(&cap.sub)?),
+            ..cap.clone()
+        }),
+        HirKind::Concat(subs) => {
+            Hir::concat(subs.iter().map(fold_ascii).collect::<Result<_, _>>()?)
+        }
+        HirKind::Alternation(subs) => {
+            Hir::alternation(subs.iter().map(fold_ascii).collect::<Result<_, _>>()?)
+        }
+    })
+}
+
 impl Pack {
     /// Parses a pack file and checks that its patterns and guards compile.
     pub fn from_yaml(name: &str, yaml: &str) -> Result<Pack, String> {
@@ -598,7 +702,7 @@ impl Pack {
         // its patterns are those it was generated from.
         let mut stored = stored
             .and_then(|file| {
-                let print = syntax::fingerprint(regexes.iter().map(|(_, _, re)| re.as_str()));
+                let print = pack_fingerprint(regexes.iter().map(|(_, _, re)| re.as_str()));
                 syntax::lookup(file, &rule, print)
             })
             .filter(|hirs| hirs.len() == regexes.len())
@@ -607,24 +711,27 @@ impl Pack {
         // so "should have seen it coming" must come before "should have".
         // Ordered by the shortest text each can match. Each pattern is
         // parsed once: the automaton is built from the same syntax trees.
-        let mut order: Vec<(usize, usize, usize, Hir)> = Vec::with_capacity(regexes.len());
-        for (i, p, re) in &regexes {
+        let mut order: Vec<(usize, usize, usize, Hir, String)> = Vec::with_capacity(regexes.len());
+        for (i, p, re) in regexes {
             let hir = match stored.as_mut().and_then(Iterator::next) {
                 Some(hir) => hir,
-                None => regex_automata::util::syntax::parse(re)
-                    .map_err(|e| format!("pack `{rule}`: pattern `{p}`: {e}"))?,
+                None => {
+                    parse_pattern(&re).map_err(|e| format!("pack `{rule}`: pattern `{p}`: {e}"))?
+                }
             };
             let min_len = hir.properties().minimum_len().unwrap_or(0);
-            order.push((min_len, re.len(), *i, hir));
+            order.push((min_len, re.len(), i, hir, re));
         }
-        order.sort_by_key(|(min_len, len, _, _)| {
+        order.sort_by_key(|(min_len, len, _, _, _)| {
             (std::cmp::Reverse(*min_len), std::cmp::Reverse(*len))
         });
         let mut hirs = Vec::with_capacity(order.len());
         let mut pattern_entry = Vec::with_capacity(order.len());
-        for (_, _, i, hir) in order {
+        let mut sources = Vec::with_capacity(order.len());
+        for (_, _, i, hir, re) in order {
             hirs.push(hir);
             pattern_entry.push(i);
+            sources.push(re);
         }
         let mut guards = Vec::new();
         for e in &entries {
@@ -663,6 +770,7 @@ impl Pack {
             machine_roles: Vec::new(),
             machine_modifiers: Vec::new(),
             hirs,
+            sources,
             pattern_entry,
             guards,
             own: OnceLock::new(),
@@ -805,15 +913,17 @@ mod tests {
     /// The matches of one pack in `hay`, through a matcher of its own.
     fn find(p: &Pack, hay: &[u8]) -> Vec<Hit> {
         let m = Matcher::new(&[p]).unwrap();
-        m.find_at(p, hay, 0..hay.len(), &m.starts(hay))
+        let lower = lower_ascii(hay);
+        m.find_at(p, hay, &lower, 0..hay.len(), &m.starts(&lower))
     }
 
-    /// What a scan with the pack's own automaton finds in `range`: every
+    /// What a scan of `hay` (not lower-cased) with the pack's patterns as
+    /// written ([`phrase_regex`], case-insensitive) finds in `range`: every
     /// leftmost-first match, empty and guarded ones skipped.
     fn reference(p: &Pack, hay: &[u8], range: Span) -> Vec<Hit> {
         let re = Regex::builder()
             .configure(Regex::config().match_kind(MatchKind::LeftmostFirst))
-            .build_many_from_hir(&p.hirs)
+            .build_many(&p.sources)
             .unwrap();
         re.find_iter(Input::new(hay).range(range))
             .filter(|m| m.start() < m.end())
@@ -880,6 +990,17 @@ mod tests {
                 }
             }
         }
+        let shouted: Vec<String> = words.iter().step_by(3).map(|w| w.to_uppercase()).collect();
+        let capitalised: Vec<String> = (words.iter().step_by(2))
+            .map(|w| {
+                let mut c = w.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().chain(c).collect())
+                    .unwrap_or_default()
+            })
+            .collect();
+        words.extend(shouted);
+        words.extend(capitalised);
         words.extend([
             "Human error rate".into(),
             "did not check".into(),
@@ -895,15 +1016,16 @@ mod tests {
         }
         let mut total = 0;
         for hay in &texts {
-            let starts = BUILTIN.starts(hay);
+            let lower = lower_ascii(hay);
+            let starts = BUILTIN.starts(&lower);
             for p in packs {
-                let all = BUILTIN.find_at(p, hay, 0..hay.len(), &starts);
+                let all = BUILTIN.find_at(p, hay, &lower, 0..hay.len(), &starts);
                 assert_eq!(all, reference(p, hay, 0..hay.len()), "pack {}", p.rule);
                 total += all.len();
                 let (a, b) = (hay.len() / 3, hay.len() * 2 / 3);
                 for range in [a..b, 0..a, b..hay.len() + 10, a..a] {
                     assert_eq!(
-                        BUILTIN.find_at(p, hay, range.clone(), &starts),
+                        BUILTIN.find_at(p, hay, &lower, range.clone(), &starts),
                         reference(p, hay, range.start.min(hay.len())..range.end.min(hay.len())),
                         "pack {} in {range:?}",
                         p.rule
@@ -914,13 +1036,14 @@ mod tests {
         assert!(total > 1000, "the texts hold many matches ({total})");
         // Each pack's own automaton, over ranges, finds the same.
         for hay in &texts {
+            let lower = lower_ascii(hay);
             for p in packs {
                 let own = p.own_matcher().unwrap();
                 let (a, b) = (hay.len() / 4, hay.len() / 2);
                 for range in [0..hay.len(), a..b] {
-                    let starts = own.starts_in(hay, range.clone());
+                    let starts = own.starts_in(&lower, range.clone());
                     assert_eq!(
-                        own.find_at(p, hay, range.clone(), &starts),
+                        own.find_at(p, hay, &lower, range.clone(), &starts),
                         reference(p, hay, range.clone()),
                         "pack {} alone in {range:?}",
                         p.rule
@@ -946,11 +1069,11 @@ mod tests {
                 .iter()
                 .flat_map(|e| e.patterns.iter().map(|p| phrase_regex(p)))
                 .collect();
-            let print = syntax::fingerprint(regexes.iter().map(String::as_str));
+            let print = pack_fingerprint(regexes.iter().map(String::as_str));
             file.push_str(&syntax::header(&pack.rule, print));
             file.push('\n');
             for re in &regexes {
-                let hir = regex_automata::util::syntax::parse(re).unwrap();
+                let hir = parse_pattern(re).unwrap();
                 let code = syntax::encode(&hir).unwrap_or_else(|| panic!("{name}: {re}"));
                 file.push_str(&code);
                 file.push('\n');

@@ -249,7 +249,7 @@ pub struct Ctx<'a> {
     incident: OnceCell<facts::Incident>,
     people: OnceCell<people::People>,
     placeholders: OnceCell<placeholders::Found>,
-    pack_starts: OnceCell<Vec<usize>>,
+    pack_scratch: crate::language::Scratch,
 }
 
 impl<'a> Ctx<'a> {
@@ -267,7 +267,7 @@ impl<'a> Ctx<'a> {
             incident: OnceCell::new(),
             people: OnceCell::new(),
             placeholders: OnceCell::new(),
-            pack_starts: OnceCell::new(),
+            pack_scratch: crate::language::Scratch::default(),
         }
     }
 
@@ -296,7 +296,7 @@ impl<'a> Ctx<'a> {
         pack: &crate::language::Pack,
         range: Span,
     ) -> Vec<crate::language::Hit> {
-        crate::language::builtin_hits(pack, &self.doc.md.mask, range, &self.pack_starts)
+        crate::language::builtin_hits(pack, &self.doc.md.mask, range, &self.pack_scratch)
     }
 
     /// Whether the document's status is Draft.
