@@ -94,7 +94,7 @@ pub fn run(args: CheckArgs) -> miette::Result<i32> {
     }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
-        .start_handler(|_| super::worker_started())
+        .start_handler(super::worker_started)
         .build()
         .map_err(|e| miette::miette!("cannot start worker threads: {e}"))?;
     let results: Vec<FileResult> = if let Some(name) = &args.stdin_filename {

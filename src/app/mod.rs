@@ -20,19 +20,20 @@ pub const EXIT_USAGE: i32 = 2;
 /// Runs a parsed command line and returns the exit code.
 /// What each worker thread of a check runs first (see
 /// [`on_worker_start`]).
-static WORKER_START: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
+static WORKER_START: std::sync::OnceLock<fn(usize)> = std::sync::OnceLock::new();
 
 /// Sets a function that every worker thread of `pmlint check` runs when it
-/// starts, before any file is checked (the binary uses it to tune the
-/// allocator for the thread). The first setting in a process stands.
-pub fn on_worker_start(f: fn()) {
+/// starts, with the worker's index (0, 1, …), before any file is checked
+/// (the binary uses it to tune the allocator for the thread). The first
+/// setting in a process stands.
+pub fn on_worker_start(f: fn(usize)) {
     let _ = WORKER_START.set(f);
 }
 
 /// Runs the function set with [`on_worker_start`], if any.
-pub(crate) fn worker_started() {
+pub(crate) fn worker_started(index: usize) {
     if let Some(f) = WORKER_START.get() {
-        f();
+        f(index);
     }
 }
 
