@@ -5,8 +5,8 @@
 //! phrases: a space stands for any run of blanks (line breaks included), a
 //! straight apostrophe also matches the typographic one, matching is
 //! case-insensitive (the automata scan a copy of the prose mask with its
-//! ASCII letters lower-cased, see [`fold_ascii`]) and on whole words. At one position a longer phrasing
-//! wins ("should have seen it coming" over
+//! ASCII letters lower-cased, see [`fold_ascii`]) and on whole words. At
+//! one position a longer phrasing wins ("should have seen it coming" over
 //! "should have"). Every match reports the entry it came from, so the
 //! entry's suggestion can go with it. An entry may be cancelled by what
 //! follows or precedes it (`unless_followed_by`, `unless_preceded_by`), or
@@ -963,12 +963,7 @@ mod tests {
     /// and cut at random, with filler: many overlapping near-matches.
     fn phrase_soup(seed: u64, words: &[String]) -> Vec<u8> {
         let mut x = seed;
-        let mut next = move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut next = move || crate::rules::test_util::xorshift(&mut x);
         let filler = [
             "the", "a", "Jane", "we", "It", ".", ",", "\n", "\u{1}", "é", "deploy", "not",
         ];

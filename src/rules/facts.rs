@@ -381,9 +381,7 @@ mod tests {
         let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
         let mut matched = [0; 4];
         for _ in 0..200_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            crate::rules::test_util::xorshift(&mut x);
             let mut t = String::new();
             let mut r = x;
             for _ in 0..(1 + x % 6) {

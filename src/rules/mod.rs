@@ -322,6 +322,15 @@ pub(crate) mod test_util {
     //! Helpers for rule unit tests: run one rule on a text.
     use super::*;
 
+    /// One step of the xorshift generator the tests' random texts use:
+    /// advances `x` and returns it.
+    pub(crate) fn xorshift(x: &mut u64) -> u64 {
+        *x ^= *x << 13;
+        *x ^= *x >> 7;
+        *x ^= *x << 17;
+        *x
+    }
+
     pub(crate) fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2025, 8, 1).expect("valid date")
     }

@@ -898,9 +898,7 @@ mod tests {
         let mut matched = 0;
         let mut words = String::new();
         for _ in 0..100_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            crate::rules::test_util::xorshift(&mut x);
             let mut raw = String::new();
             let mut r = x;
             for i in 0..(1 + x % 5) {
@@ -985,9 +983,7 @@ mod tests {
         for _ in 0..4000 {
             let mut t = String::new();
             for _ in 0..(seed % 4 + 1) {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
+                crate::rules::test_util::xorshift(&mut seed);
                 t.push_str(pieces[(seed % pieces.len() as u64) as usize]);
                 if seed % 3 == 0 {
                     t.push(' ');

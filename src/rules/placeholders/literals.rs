@@ -260,9 +260,7 @@ mod tests {
         let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
         let mut out = Vec::new();
         for _ in 0..400 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            crate::rules::test_util::xorshift(&mut x);
             out.extend_from_slice(pieces[(x % pieces.len() as u64) as usize].as_bytes());
         }
         out
