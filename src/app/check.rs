@@ -538,10 +538,10 @@ fn stream_into(
             scope.spawn(move |_| {
                 let outcomes: Vec<Result<(FileResult, Vec<u8>), String>> = chunk
                     .par_iter()
-                    .map_init(Vec::new, |scratch, t| {
+                    .map(|t| {
                         let mut r = lint_one(&t.display, read(t, max), t.explicit, opts, needs)?;
                         r.report.action_items = Vec::new();
-                        let rendered = render(&mut r, format, scratch);
+                        let rendered = render(&mut r, format);
                         Ok((r, rendered))
                     })
                     .collect();
@@ -605,7 +605,7 @@ fn stream_into(
 
 /// A file's part of a streamed report: its JSON diagnostics (each after
 /// `,\n`), its concise lines or its human rendering.
-fn render(file: &mut FileResult, format: Format, scratch: &mut Vec<u8>) -> Vec<u8> {
+fn render(file: &mut FileResult, format: Format) -> Vec<u8> {
     match format {
         Format::Json => {
             // Sized up front (the keys and indentation of one pretty-printed
@@ -620,7 +620,7 @@ fn render(file: &mut FileResult, format: Format, scratch: &mut Vec<u8>) -> Vec<u
                 .sum();
             let mut out = Vec::with_capacity(size);
             for f in &file.report.findings {
-                output::json::write_diagnostic(&mut out, scratch, false, &file.path, f);
+                output::json::write_diagnostic(&mut out, false, &file.path, f);
             }
             out
         }

@@ -435,7 +435,7 @@ impl Found {
             if open.is_empty() {
                 // Nothing is open: closing brackets and line ends change
                 // nothing until the next `[`.
-                match mask[next..].iter().position(|&b| b == b'[') {
+                match memchr::memchr(b'[', &mask[next..]) {
                     Some(p) => next += p,
                     None => break,
                 }
