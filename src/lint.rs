@@ -325,7 +325,7 @@ pub fn lint_text(path: &str, text: &str, opts: &LintOptions) -> FileReport {
     }
     let findings = deduped;
     let field = |f: &Option<crate::document::action_items::Field>| {
-        f.as_ref().map(|f| f.text.clone()).unwrap_or_default()
+        f.as_ref().map(|f| f.text.to_string()).unwrap_or_default()
     };
     let action_items = if !opts.summary {
         Vec::new()

@@ -86,7 +86,7 @@ fn clean_example_timeline_is_in_order_inside_the_window() {
             r.time.text
         );
         last = at;
-        let party = r.party.as_ref().expect("party").text.as_str();
+        let party = &r.party.as_ref().expect("party").text;
         assert!(!party.is_empty());
     }
 }
@@ -112,7 +112,7 @@ fn clean_example_root_causes_have_two_whys_and_action_items_are_complete() {
     assert_eq!(doc.action_items.len(), 4);
     for item in &doc.action_items {
         let field = |f: &Option<pmlint::document::action_items::Field>| {
-            f.as_ref().map(|f| f.text.clone()).unwrap_or_default()
+            f.as_ref().map(|f| f.text.to_string()).unwrap_or_default()
         };
         assert!(id.is_match(&field(&item.id)), "{:?}", item.id);
         let owner = field(&item.owner);

@@ -18,15 +18,16 @@ use std::sync::LazyLock;
 
 /// A value of an action item, with where it was written.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Field {
+pub struct Field<'a> {
     /// Plain text: markup stripped (`**PM-AI-001**` and
     /// `[PM-AI-001](https://…/issues/42)` both read `PM-AI-001`), trimmed.
-    pub text: String,
+    /// Shares the table cell's text (see [`super::Cell`]).
+    pub text: Cow<'a, str>,
     /// Where the value is written in the file.
     pub span: Span,
 }
 
-impl Field {
+impl Field<'_> {
     pub fn is_blank(&self) -> bool {
         self.text.trim().is_empty()
     }
@@ -42,7 +43,7 @@ pub enum Source {
 }
 
 #[derive(Debug, Clone)]
-pub struct ActionItem {
+pub struct ActionItem<'a> {
     /// The row or list item.
     pub span: Span,
     /// Where findings about the item as a whole point: the table row, or the
@@ -51,18 +52,18 @@ pub struct ActionItem {
     pub source: Source,
     /// For tables, `None` means the table has no such column (or the row is
     /// short of cells); a present but empty cell is a blank `Field`.
-    pub id: Option<Field>,
-    pub description: Option<Field>,
-    pub owner: Option<Field>,
-    pub due: Option<Field>,
-    pub status: Option<Field>,
+    pub id: Option<Field<'a>>,
+    pub description: Option<Field<'a>>,
+    pub owner: Option<Field<'a>>,
+    pub due: Option<Field<'a>>,
+    pub status: Option<Field<'a>>,
     /// For task-list items: whether the box is ticked (ticked means Done).
     pub checked: Option<bool>,
     /// The ID cell's span even when empty (tables), for write-back.
     pub id_cell: Option<Span>,
 }
 
-impl ActionItem {
+impl<'a> ActionItem<'a> {
     /// How messages name the item: its ID, else the start of its
     /// description, else "an action item".
     pub fn name(&self) -> Cow<'_, str> {
@@ -82,7 +83,7 @@ impl ActionItem {
     }
 
     /// The table's columns, for table items.
-    pub fn table<'d>(&self, doc: &'d Document) -> Option<&'d Table> {
+    pub fn table<'d>(&self, doc: &'d Document<'a>) -> Option<&'d Table<'a>> {
         match self.source {
             Source::Table { table } => doc.md.tables.get(table),
             Source::List => None,
@@ -155,7 +156,7 @@ pub fn columns(table: &Table) -> ActionColumns {
     c
 }
 
-pub fn extract(doc: &Document) -> Vec<ActionItem> {
+pub fn extract<'a>(doc: &Document<'a>) -> Vec<ActionItem<'a>> {
     let mut items = Vec::new();
     let section = doc
         .role_section(Role::ActionItems)
@@ -213,7 +214,7 @@ pub fn extract(doc: &Document) -> Vec<ActionItem> {
 }
 
 /// The action items written as list items in the section.
-fn list_items(doc: &Document, span: &Span, out: &mut Vec<ActionItem>) {
+fn list_items<'a>(doc: &Document<'a>, span: &Span, out: &mut Vec<ActionItem<'a>>) {
     // md.items index → index into `out` of the action item it became.
     let mut made: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
     for (index, item) in doc.items_in(span) {
@@ -286,7 +287,7 @@ impl Locator<'_> {
 
 /// Parses a list item as an action item. Field spans are found in the
 /// item's source text.
-fn list_item(text: &str, item: &ListItem) -> ActionItem {
+fn list_item<'a>(text: &'a str, item: &ListItem) -> ActionItem<'a> {
     let src_span = item.text_span.clone();
     let src = text.get(src_span.clone()).unwrap_or("");
     let loc = Locator {
@@ -303,7 +304,7 @@ fn list_item(text: &str, item: &ListItem) -> ActionItem {
         let span = loc.find(v, 0).unwrap_or(fallback.clone());
         cursor = span.end - src_span.start;
         id = Some(Field {
-            text: v.to_string(),
+            text: v.to_string().into(),
             span,
         });
         rest = &plain[m.get(0).map_or(0, |g| g.end())..];
@@ -318,7 +319,7 @@ fn list_item(text: &str, item: &ListItem) -> ActionItem {
         *cursor = span.end.saturating_sub(src_span.start);
         if slot.is_none() {
             *slot = Some(Field {
-                text: value.to_string(),
+                text: value.to_string().into(),
                 span,
             });
         }
@@ -365,7 +366,7 @@ fn list_item(text: &str, item: &ListItem) -> ActionItem {
         .trim_end_matches(['—', '–', '-', ',', ';', '(', ':'])
         .trim();
     let description = Field {
-        text: description.to_string(),
+        text: description.to_string().into(),
         span: if description.is_empty() {
             fallback.clone()
         } else {
@@ -490,7 +491,7 @@ mod tests {
     use super::*;
     use crate::config::Settings;
 
-    fn items(text: &str) -> Vec<ActionItem> {
+    fn items(text: &str) -> Vec<ActionItem<'_>> {
         Document::parse(text, &Settings::defaults()).action_items
     }
 

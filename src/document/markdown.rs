@@ -10,7 +10,8 @@
 //! sentence. Byte offsets into the mask are byte offsets into the file.
 
 use crate::diagnostic::Span;
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+use std::borrow::Cow;
 
 /// Replaces non-prose bytes in the mask. Never matched by `\s` or `\w`.
 pub const BOUNDARY: u8 = 0x01;
@@ -27,24 +28,26 @@ pub struct Heading {
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct Cell {
-    /// Plain text: emphasis, links and code markup removed, trimmed.
-    pub text: String,
+pub struct Cell<'a> {
+    /// Plain text: emphasis, links and code markup removed, trimmed. Borrowed
+    /// from the file when the cell is one piece of text as written (most
+    /// cells): a table of 40 rows is not 200 allocations.
+    pub text: Cow<'a, str>,
     /// The cell's content in the file, surrounding blanks and pipes trimmed.
     pub span: Span,
 }
 
 #[derive(Debug, Clone)]
-pub struct Row {
+pub struct Row<'a> {
     pub span: Span,
-    pub cells: Vec<Cell>,
+    pub cells: Vec<Cell<'a>>,
 }
 
 #[derive(Debug, Clone)]
-pub struct Table {
+pub struct Table<'a> {
     pub span: Span,
-    pub header: Row,
-    pub rows: Vec<Row>,
+    pub header: Row<'a>,
+    pub rows: Vec<Row<'a>>,
 }
 
 #[derive(Debug, Clone)]
@@ -96,9 +99,9 @@ pub struct TextRun {
 }
 
 #[derive(Debug, Default)]
-pub struct Markdown {
+pub struct Markdown<'a> {
     pub headings: Vec<Heading>,
-    pub tables: Vec<Table>,
+    pub tables: Vec<Table<'a>>,
     pub items: Vec<ListItem>,
     pub comments: Vec<Comment>,
     pub texts: Vec<TextRun>,
@@ -120,7 +123,7 @@ enum Frame {
 
 /// Parses the Markdown in `text[body_start..]`. All spans are offsets into
 /// `text`. Bytes before `body_start` are boundary bytes in the mask.
-pub fn parse(text: &str, body_start: usize) -> Markdown {
+pub fn parse(text: &str, body_start: usize) -> Markdown<'_> {
     let body = &text[body_start..];
     let mut md = Markdown {
         mask: vec![BOUNDARY; text.len()],
@@ -140,6 +143,10 @@ pub fn parse(text: &str, body_start: usize) -> Markdown {
     let mut heading_text = String::new();
     let mut heading_text_span: Option<Span> = None;
     let mut cell_text = String::new();
+    // The cell's only text so far, borrowed from the file; `cell_text`
+    // holds the text once a second piece (or a piece that is not the
+    // file's bytes) comes.
+    let mut cell_piece: Option<&str> = None;
     let mut cur_cells: Vec<Cell> = Vec::new();
     let mut cur_header: Option<Row> = None;
     let mut cur_rows: Vec<Row> = Vec::new();
@@ -194,6 +201,7 @@ pub fn parse(text: &str, body_start: usize) -> Markdown {
                     Tag::TableCell => {
                         in_cell = true;
                         cell_text.clear();
+                        cell_piece = None;
                         stack.push(Frame::Cell { start: range.start });
                     }
                     Tag::Item => {
@@ -270,10 +278,11 @@ pub fn parse(text: &str, body_start: usize) -> Markdown {
                     (TagEnd::TableCell, Some(Frame::Cell { start })) => {
                         in_cell = false;
                         let span = trim_cell(bytes, start..range.end);
-                        cur_cells.push(Cell {
-                            text: cell_text.trim().to_string(),
-                            span,
-                        });
+                        let text = match cell_piece.take() {
+                            Some(piece) => Cow::Borrowed(piece.trim()),
+                            None => Cow::Owned(cell_text.trim().to_string()),
+                        };
+                        cur_cells.push(Cell { text, span });
                         // Pipes and padding between cells end sentences.
                     }
                     (TagEnd::TableHead, Some(Frame::Row { start, .. })) => {
@@ -380,7 +389,15 @@ pub fn parse(text: &str, body_start: usize) -> Markdown {
                     });
                 }
                 if in_cell {
-                    cell_text.push_str(&t);
+                    match (&t, cell_piece.take()) {
+                        (CowStr::Borrowed(piece), None) if cell_text.is_empty() => {
+                            cell_piece = Some(piece);
+                        }
+                        (_, earlier) => {
+                            cell_text.push_str(earlier.unwrap_or_default());
+                            cell_text.push_str(&t);
+                        }
+                    }
                 }
                 if emphasis_depth > 0 {
                     emphasis_text.push_str(&t);
@@ -415,6 +432,9 @@ pub fn parse(text: &str, body_start: usize) -> Markdown {
                     heading_text.push(' ');
                 }
                 if in_cell {
+                    if let Some(earlier) = cell_piece.take() {
+                        cell_text.push_str(earlier);
+                    }
                     cell_text.push(' ');
                 }
                 if let Some(&index) = item_stack.last() {
@@ -442,7 +462,7 @@ pub fn parse(text: &str, body_start: usize) -> Markdown {
 
 /// Takes the cells of a finished row, leaving room for as many in the next
 /// (the rows of a table have the same number of cells).
-fn take_sized(cells: &mut Vec<Cell>) -> Vec<Cell> {
+fn take_sized<'a>(cells: &mut Vec<Cell<'a>>) -> Vec<Cell<'a>> {
     let n = cells.len();
     std::mem::replace(cells, Vec::with_capacity(n))
 }
@@ -559,6 +579,27 @@ mod tests {
         assert_eq!(t.rows[0].cells[0].text, "PM-AI-001");
         assert_eq!(&text[t.rows[0].cells[0].span.clone()], "**PM-AI-001**");
         assert_eq!(t.rows[0].cells[1].text, "@alice");
+    }
+
+    #[test]
+    fn plain_cells_borrow_the_file_and_others_are_built() {
+        let text =
+            "| a | b |\n|---|---|\n|  plain text  | **x** y |\n| a &amp; b | `c` |\n| | z\\|w |\n";
+        let md = parse(text, 0);
+        let cells: Vec<_> = md.tables[0].rows.iter().flat_map(|r| &r.cells).collect();
+        let texts: Vec<&str> = cells.iter().map(|c| &*c.text).collect();
+        assert_eq!(texts, ["plain text", "x y", "a & b", "c", "", "z|w"]);
+        let borrowed: Vec<bool> = cells
+            .iter()
+            .map(|c| matches!(c.text, Cow::Borrowed(_)))
+            .collect();
+        assert_eq!(borrowed, [true, false, false, true, false, false]);
+        // A borrowed text is the file's own bytes.
+        let Cow::Borrowed(plain) = cells[0].text else {
+            unreachable!()
+        };
+        let at = plain.as_ptr() as usize - text.as_ptr() as usize;
+        assert_eq!(&text[at..at + plain.len()], "plain text");
     }
 
     #[test]

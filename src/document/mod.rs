@@ -37,13 +37,13 @@ pub struct Document<'a> {
     pub front_matter: FrontMatter,
     /// First byte after the front matter.
     pub body_start: usize,
-    pub md: Markdown,
+    pub md: Markdown<'a>,
     /// The level of the headings that are sections (usually 2).
     pub section_level: u8,
     pub sections: Vec<Section>,
-    pub timeline: Option<Timeline>,
+    pub timeline: Option<Timeline<'a>>,
     pub root_causes: Vec<RootCause>,
-    pub action_items: Vec<ActionItem>,
+    pub action_items: Vec<ActionItem<'a>>,
     /// Configured section index per `Role`.
     pub roles: Vec<Option<usize>>,
     /// Per heading of `md.headings`: its normalised text
@@ -171,7 +171,7 @@ impl<'a> Document<'a> {
     }
 
     /// Tables whose start lies inside `span`.
-    pub fn tables_in(&self, span: &Span) -> impl Iterator<Item = &Table> + '_ {
+    pub fn tables_in(&self, span: &Span) -> impl Iterator<Item = &Table<'a>> + '_ {
         let span = span.clone();
         self.md
             .tables

@@ -5,22 +5,22 @@ use super::{header_key, Cell, Document, Role, Row};
 use crate::diagnostic::Span;
 
 #[derive(Debug, Clone)]
-pub struct Timeline {
+pub struct Timeline<'a> {
     /// Index into `Document::sections` of the section holding the table.
     pub section: Option<usize>,
     pub table_span: Span,
     /// The header cell of the time column (`Time (UTC)` names the zone of
     /// rows that write none).
-    pub time_header: Cell,
-    pub rows: Vec<TimelineRow>,
+    pub time_header: Cell<'a>,
+    pub rows: Vec<TimelineRow<'a>>,
 }
 
 #[derive(Debug, Clone)]
-pub struct TimelineRow {
+pub struct TimelineRow<'a> {
     pub span: Span,
-    pub time: Cell,
-    pub event: Option<Cell>,
-    pub party: Option<Cell>,
+    pub time: Cell<'a>,
+    pub event: Option<Cell<'a>>,
+    pub party: Option<Cell<'a>>,
 }
 
 /// Which column of a header row holds what.
@@ -54,7 +54,7 @@ pub fn columns(header: &Row) -> TimelineColumns {
     c
 }
 
-pub fn extract(doc: &Document) -> Option<Timeline> {
+pub fn extract<'a>(doc: &Document<'a>) -> Option<Timeline<'a>> {
     let section = doc.role_section(Role::Timeline);
     let in_section = section.and_then(|si| {
         let span = doc.sections[si].body.clone();
@@ -85,7 +85,7 @@ pub fn extract(doc: &Document) -> Option<Timeline> {
         .map(|r| TimelineRow {
             span: r.span.clone(),
             time: r.cells.get(time_col).cloned().unwrap_or(Cell {
-                text: String::new(),
+                text: "".into(),
                 span: r.span.start..r.span.start,
             }),
             event: cols.event.and_then(|i| r.cells.get(i).cloned()),
@@ -138,9 +138,6 @@ mod tests {
         assert_eq!(t.rows.len(), 1);
         assert_eq!(t.rows[0].time.text, "14:05");
         assert_eq!(t.time_header.text, "Timestamp");
-        assert_eq!(
-            t.rows[0].party.as_ref().map(|c| c.text.as_str()),
-            Some("Bot")
-        );
+        assert_eq!(t.rows[0].party.as_ref().map(|c| &*c.text), Some("Bot"));
     }
 }
