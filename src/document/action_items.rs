@@ -295,7 +295,7 @@ fn list_item<'a>(text: &'a str, item: &ListItem) -> ActionItem<'a> {
         base: src_span.start,
     };
     let fallback = src_span.start..src_span.start;
-    let plain = item.text.as_str();
+    let plain: &str = &item.text;
     let mut rest = plain;
     let mut cursor = 0usize;
     let mut id = None;

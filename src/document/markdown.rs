@@ -17,12 +17,13 @@ use std::borrow::Cow;
 pub const BOUNDARY: u8 = 0x01;
 
 #[derive(Debug, Clone)]
-pub struct Heading {
+pub struct Heading<'a> {
     pub level: u8,
     /// The whole heading, `#` markers included.
     pub span: Span,
-    /// Plain text (markup stripped).
-    pub text: String,
+    /// Plain text (markup stripped); borrowed from the file when written
+    /// as one piece, as [`Cell::text`].
+    pub text: Cow<'a, str>,
     /// From the first to the last byte of its text.
     pub text_span: Span,
 }
@@ -51,7 +52,7 @@ pub struct Table<'a> {
 }
 
 #[derive(Debug, Clone)]
-pub struct ListItem {
+pub struct ListItem<'a> {
     pub span: Span,
     /// Index of the enclosing list item, if nested.
     pub parent: Option<usize>,
@@ -59,8 +60,9 @@ pub struct ListItem {
     pub depth: usize,
     /// `Some(checked)` for a task-list item.
     pub task: Option<bool>,
-    /// Plain text of the item's own paragraphs (not of nested lists).
-    pub text: String,
+    /// Plain text of the item's own paragraphs (not of nested lists);
+    /// borrowed from the file when written as one piece, as [`Cell::text`].
+    pub text: Cow<'a, str>,
     /// From the first to the last byte of that text (empty at `span.start`
     /// when the item has no text of its own).
     pub text_span: Span,
@@ -100,12 +102,76 @@ pub struct TextRun {
 
 #[derive(Debug, Default)]
 pub struct Markdown<'a> {
-    pub headings: Vec<Heading>,
+    pub headings: Vec<Heading<'a>>,
     pub tables: Vec<Table<'a>>,
-    pub items: Vec<ListItem>,
+    pub items: Vec<ListItem<'a>>,
     pub comments: Vec<Comment>,
     pub texts: Vec<TextRun>,
     pub mask: Vec<u8>,
+}
+
+/// The plain text of one element, gathered from its events. While it is a
+/// single piece that pulldown-cmark hands out as a slice of the file, it
+/// stays that slice; a second piece, or one that is not the file's bytes
+/// (an entity, an escape), makes it a copy. Blanks pushed at its end are
+/// counted and written only when more text follows: the text is trimmed
+/// when done, so a lone piece followed by a paragraph end stays borrowed.
+#[derive(Default)]
+struct Pieces<'a> {
+    piece: Option<&'a str>,
+    buf: String,
+    spaces: usize,
+}
+
+impl<'a> Pieces<'a> {
+    fn clear(&mut self) {
+        self.piece = None;
+        self.buf.clear();
+        self.spaces = 0;
+    }
+
+    fn push(&mut self, t: &CowStr<'a>) {
+        if let CowStr::Borrowed(s) = t {
+            if self.piece.is_none() && self.buf.is_empty() && self.spaces == 0 {
+                self.piece = Some(s);
+                return;
+            }
+        }
+        if let Some(p) = self.piece.take() {
+            self.buf.push_str(p);
+        }
+        for _ in 0..std::mem::take(&mut self.spaces) {
+            self.buf.push(' ');
+        }
+        self.buf.push_str(t);
+    }
+
+    fn push_space(&mut self) {
+        self.spaces += 1;
+    }
+
+    /// The text so far, without the blanks not yet written.
+    fn text(&self) -> &str {
+        self.piece.unwrap_or(&self.buf)
+    }
+
+    fn ends_with_space(&self) -> bool {
+        self.spaces > 0 || self.text().ends_with(' ')
+    }
+
+    fn is_empty(&self) -> bool {
+        self.spaces == 0 && self.text().is_empty()
+    }
+
+    /// The trimmed text, and the gatherer emptied for the next element.
+    fn finish(&mut self) -> Cow<'a, str> {
+        let text = match self.piece {
+            Some(p) => Cow::Borrowed(p.trim()),
+            None => Cow::Owned(self.buf.trim().to_string()),
+        };
+        self.clear();
+        text
+    }
 }
 
 enum Frame {
@@ -140,19 +206,18 @@ pub fn parse(text: &str, body_start: usize) -> Markdown<'_> {
 
     let mut stack: Vec<Frame> = Vec::new();
     // State for the element being built.
-    let mut heading_text = String::new();
+    let mut heading_text = Pieces::default();
     let mut heading_text_span: Option<Span> = None;
-    let mut cell_text = String::new();
-    // The cell's only text so far, borrowed from the file; `cell_text`
-    // holds the text once a second piece (or a piece that is not the
-    // file's bytes) comes.
-    let mut cell_piece: Option<&str> = None;
+    let mut cell_text = Pieces::default();
     let mut cur_cells: Vec<Cell> = Vec::new();
     let mut cur_header: Option<Row> = None;
     let mut cur_rows: Vec<Row> = Vec::new();
     // Open list items: index into md.items. Text is added to the innermost
     // item whose own paragraph we are in.
     let mut item_stack: Vec<usize> = Vec::new();
+    // The text of each open item, by depth (kept for the next item at
+    // that depth).
+    let mut item_texts: Vec<Pieces> = Vec::new();
     // Depth of nested lists inside the innermost item (text in a nested list
     // does not belong to the outer item).
     let mut label_pending: Vec<bool> = Vec::new();
@@ -201,17 +266,20 @@ pub fn parse(text: &str, body_start: usize) -> Markdown<'_> {
                     Tag::TableCell => {
                         in_cell = true;
                         cell_text.clear();
-                        cell_piece = None;
                         stack.push(Frame::Cell { start: range.start });
                     }
                     Tag::Item => {
                         let parent = item_stack.last().copied();
+                        match item_texts.get_mut(item_stack.len()) {
+                            Some(t) => t.clear(),
+                            None => item_texts.push(Pieces::default()),
+                        }
                         md.items.push(ListItem {
                             span: range.clone(),
                             parent,
                             depth: item_stack.len(),
                             task: None,
-                            text: String::new(),
+                            text: Cow::Borrowed(""),
                             text_span: range.start..range.start,
                             label: None,
                             quoted: quote_depth > 0,
@@ -271,18 +339,17 @@ pub fn parse(text: &str, body_start: usize) -> Markdown<'_> {
                         md.headings.push(Heading {
                             level,
                             span: start..trim_end_newline(bytes, range.end),
-                            text: heading_text.trim().to_string(),
+                            text: heading_text.finish(),
                             text_span: heading_text_span.take().unwrap_or(start..start),
                         });
                     }
                     (TagEnd::TableCell, Some(Frame::Cell { start })) => {
                         in_cell = false;
                         let span = trim_cell(bytes, start..range.end);
-                        let text = match cell_piece.take() {
-                            Some(piece) => Cow::Borrowed(piece.trim()),
-                            None => Cow::Owned(cell_text.trim().to_string()),
-                        };
-                        cur_cells.push(Cell { text, span });
+                        cur_cells.push(Cell {
+                            text: cell_text.finish(),
+                            span,
+                        });
                         // Pipes and padding between cells end sentences.
                     }
                     (TagEnd::TableHead, Some(Frame::Row { start, .. })) => {
@@ -313,7 +380,9 @@ pub fn parse(text: &str, body_start: usize) -> Markdown<'_> {
                         label_pending.pop();
                         let item = &mut md.items[index];
                         item.span.end = trim_end_newline(bytes, range.end).max(item.span.start);
-                        trim_in_place(&mut item.text);
+                        if let Some(t) = item_texts.get_mut(item_stack.len()) {
+                            item.text = t.finish();
+                        }
                     }
                     (TagEnd::BlockQuote(_), Some(Frame::Quote)) => quote_depth -= 1,
                     (TagEnd::CodeBlock, Some(Frame::Code)) => code_depth -= 1,
@@ -328,8 +397,9 @@ pub fn parse(text: &str, body_start: usize) -> Markdown<'_> {
                             {
                                 let item = &mut md.items[index];
                                 let label = emphasis_text.trim();
+                                let text = item_texts.get(item_stack.len() - 1);
                                 // The label must open the item's text.
-                                if *pending && item.text.trim() == label {
+                                if *pending && text.is_some_and(|t| t.text().trim() == label) {
                                     if let Some(l) = label.strip_suffix(':') {
                                         item.label =
                                             Some((l.trim().to_string(), emphasis_start..range.end));
@@ -351,10 +421,13 @@ pub fn parse(text: &str, body_start: usize) -> Markdown<'_> {
                             *p = false;
                         }
                         // Separate paragraphs inside an item's own text.
-                        if let Some(&index) = item_stack.last() {
-                            let item = &mut md.items[index];
-                            if !item.text.ends_with(' ') && !item.text.is_empty() {
-                                item.text.push(' ');
+                        if let Some(t) = item_stack
+                            .len()
+                            .checked_sub(1)
+                            .and_then(|d| item_texts.get_mut(d))
+                        {
+                            if !t.ends_with_space() && !t.is_empty() {
+                                t.push_space();
                             }
                         }
                     }
@@ -382,35 +455,30 @@ pub fn parse(text: &str, body_start: usize) -> Markdown<'_> {
                     flags,
                 });
                 if in_heading {
-                    heading_text.push_str(&t);
+                    heading_text.push(&t);
                     heading_text_span = Some(match heading_text_span.take() {
                         Some(s) => s.start..range.end,
                         None => range.clone(),
                     });
                 }
                 if in_cell {
-                    match (&t, cell_piece.take()) {
-                        (CowStr::Borrowed(piece), None) if cell_text.is_empty() => {
-                            cell_piece = Some(piece);
-                        }
-                        (_, earlier) => {
-                            cell_text.push_str(earlier.unwrap_or_default());
-                            cell_text.push_str(&t);
-                        }
-                    }
+                    cell_text.push(&t);
                 }
                 if emphasis_depth > 0 {
                     emphasis_text.push_str(&t);
                 }
                 if let Some(&index) = item_stack.last() {
-                    if !in_cell {
+                    if let Some(text) = item_texts
+                        .get_mut(item_stack.len() - 1)
+                        .filter(|_| !in_cell)
+                    {
                         let item = &mut md.items[index];
-                        if item.text.trim().is_empty() {
+                        if text.text().trim().is_empty() {
                             item.text_span = range.clone();
                         } else {
                             item.text_span.end = range.end;
                         }
-                        item.text.push_str(&t);
+                        text.push(&t);
                         if emphasis_depth == 0 {
                             if let Some(p) = label_pending.last_mut() {
                                 // Plain text before any emphasis: no label.
@@ -429,16 +497,17 @@ pub fn parse(text: &str, body_start: usize) -> Markdown<'_> {
                     }
                 }
                 if in_heading {
-                    heading_text.push(' ');
+                    heading_text.push_space();
                 }
                 if in_cell {
-                    if let Some(earlier) = cell_piece.take() {
-                        cell_text.push_str(earlier);
-                    }
-                    cell_text.push(' ');
+                    cell_text.push_space();
                 }
-                if let Some(&index) = item_stack.last() {
-                    md.items[index].text.push(' ');
+                if let Some(t) = item_stack
+                    .len()
+                    .checked_sub(1)
+                    .and_then(|d| item_texts.get_mut(d))
+                {
+                    t.push_space();
                 }
             }
             Event::TaskListMarker(checked) => {
@@ -465,16 +534,6 @@ pub fn parse(text: &str, body_start: usize) -> Markdown<'_> {
 fn take_sized<'a>(cells: &mut Vec<Cell<'a>>) -> Vec<Cell<'a>> {
     let n = cells.len();
     std::mem::replace(cells, Vec::with_capacity(n))
-}
-
-/// `s.trim()` without a new string.
-fn trim_in_place(s: &mut String) {
-    let end = s.trim_end().len();
-    s.truncate(end);
-    let start = s.len() - s.trim_start().len();
-    if start > 0 {
-        s.drain(..start);
-    }
 }
 
 /// Emphasis ranges include their delimiters; make them spaces in the mask.
@@ -600,6 +659,28 @@ mod tests {
         };
         let at = plain.as_ptr() as usize - text.as_ptr() as usize;
         assert_eq!(&text[at..at + plain.len()], "plain text");
+    }
+
+    #[test]
+    fn headings_and_items_borrow_one_piece_and_join_several() {
+        let text = "# Plain title\n\n## A *marked* title\n\n- one piece\n- first line\n  second line\n\n  next paragraph\n- a &amp; b\n";
+        let md = parse(text, 0);
+        let borrowed = |t: &Cow<str>| matches!(t, Cow::Borrowed(_));
+        assert_eq!(md.headings[0].text, "Plain title");
+        assert!(borrowed(&md.headings[0].text));
+        assert_eq!(md.headings[1].text, "A marked title");
+        assert!(!borrowed(&md.headings[1].text));
+        let items: Vec<&str> = md.items.iter().map(|i| &*i.text).collect();
+        assert_eq!(
+            items,
+            [
+                "one piece",
+                "first line second line next paragraph",
+                "a & b"
+            ]
+        );
+        assert!(borrowed(&md.items[0].text));
+        assert!(!borrowed(&md.items[1].text));
     }
 
     #[test]

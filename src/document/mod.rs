@@ -119,12 +119,12 @@ impl<'a> Document<'a> {
         self.section(kind)
     }
 
-    pub fn heading_of(&self, section: &Section) -> &Heading {
+    pub fn heading_of(&self, section: &Section) -> &Heading<'a> {
         &self.md.headings[section.heading]
     }
 
     /// Sub-headings (deeper than sections) inside `span`, in order.
-    pub fn headings_in(&self, span: &Span) -> impl Iterator<Item = (usize, &Heading)> + '_ {
+    pub fn headings_in(&self, span: &Span) -> impl Iterator<Item = (usize, &Heading<'a>)> + '_ {
         let span = span.clone();
         self.md
             .headings
@@ -136,7 +136,7 @@ impl<'a> Document<'a> {
     /// The span of the first heading (at any depth) whose normalised text
     /// equals one of `names`, through to the next heading of the same or a
     /// higher level.
-    pub fn subsection(&self, names: &[&str]) -> Option<(&Heading, Span)> {
+    pub fn subsection(&self, names: &[&str]) -> Option<(&Heading<'a>, Span)> {
         let headings = &self.md.headings;
         for (i, (h, n)) in headings.iter().zip(&self.heading_keys).enumerate() {
             if names.iter().any(|name| n == name) {
@@ -180,7 +180,7 @@ impl<'a> Document<'a> {
     }
 
     /// List items whose start lies inside `span`, with their indexes.
-    pub fn items_in(&self, span: &Span) -> impl Iterator<Item = (usize, &ListItem)> + '_ {
+    pub fn items_in(&self, span: &Span) -> impl Iterator<Item = (usize, &ListItem<'a>)> + '_ {
         let span = span.clone();
         self.md
             .items
