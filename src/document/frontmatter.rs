@@ -5,6 +5,7 @@
 
 use crate::diagnostic::Span;
 use serde::de::DeserializeSeed;
+use std::borrow::Cow;
 
 mod flat;
 use serde_yaml::Value;
@@ -43,12 +44,12 @@ pub struct KeyEntry {
 
 /// A front-matter value as text, with where it was written.
 #[derive(Debug, Clone, PartialEq)]
-pub struct FmValue {
+pub struct FmValue<'s> {
     /// The value rendered as text: scalars as written by YAML, sequences
-    /// joined with ", ".
-    pub text: String,
+    /// joined with ", ". Borrowed from the parsed value when it is a string.
+    pub text: Cow<'s, str>,
     /// The raw source text of the value on its line.
-    pub raw: String,
+    pub raw: &'s str,
     pub span: Span,
     /// Whether YAML read it as a sequence.
     pub is_sequence: bool,
@@ -484,32 +485,47 @@ impl FrontMatterBlock {
     }
 
     /// The value of `name` as text with its span, if present.
-    pub fn get(&self, text: &str, name: &str) -> Option<FmValue> {
+    pub fn get<'s>(&'s self, text: &'s str, name: &str) -> Option<FmValue<'s>> {
         self.value_at(text, name, self.key(name))
     }
 
     /// The value of a scanned key, at that key's line. Looping over
     /// [`Self::keys`] with this stays linear, where [`Self::get`] would look
     /// each key up again (a front matter of 200,000 keys took minutes).
-    pub fn entry_value(&self, text: &str, entry: &KeyEntry) -> Option<FmValue> {
+    pub fn entry_value<'s>(&'s self, text: &'s str, entry: &KeyEntry) -> Option<FmValue<'s>> {
         self.value_at(text, &entry.key, Some(entry))
     }
 
-    fn value_at(&self, text: &str, name: &str, entry: Option<&KeyEntry>) -> Option<FmValue> {
+    fn value_at<'s>(
+        &'s self,
+        text: &'s str,
+        name: &str,
+        entry: Option<&KeyEntry>,
+    ) -> Option<FmValue<'s>> {
         let value = self.mapping.get(name)?;
         let (span, raw) = match entry {
             Some(k) if !k.value_span.is_empty() => {
-                (k.value_span.clone(), text[k.value_span.clone()].to_string())
+                (k.value_span.clone(), &text[k.value_span.clone()])
             }
-            Some(k) => (k.key_span.clone(), String::new()),
-            None => (self.open_span.clone(), String::new()),
+            Some(k) => (k.key_span.clone(), ""),
+            None => (self.open_span.clone(), ""),
         };
         Some(FmValue {
-            text: value_text(value),
+            text: value_cow(value),
             raw,
             span,
             is_sequence: matches!(value, Value::Sequence(_)),
         })
+    }
+}
+
+/// [`value_text`], borrowing a string value instead of copying it.
+fn value_cow(value: &Value) -> Cow<'_, str> {
+    match value {
+        Value::String(s) => Cow::Borrowed(s.trim()),
+        Value::Null | Value::Mapping(_) => Cow::Borrowed(""),
+        Value::Tagged(t) => value_cow(&t.value),
+        other => Cow::Owned(value_text(other)),
     }
 }
 

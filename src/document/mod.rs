@@ -99,13 +99,13 @@ impl<'a> Document<'a> {
     }
 
     /// A front-matter value as text with its span.
-    pub fn fm_value(&self, key: &str) -> Option<FmValue> {
+    pub fn fm_value(&self, key: &str) -> Option<FmValue<'_>> {
         self.fm()?.get(self.text, key)
     }
 
     /// The document's `status` as written, when the front matter is valid.
     pub fn status(&self) -> Option<String> {
-        self.fm_value("status").map(|v| v.text)
+        self.fm_value("status").map(|v| v.text.into_owned())
     }
 
     /// The first section of configured kind `kind`.

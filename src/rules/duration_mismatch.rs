@@ -48,11 +48,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         return;
     };
     let text = v.text.trim();
-    let raw = if v.raw.is_empty() {
-        text
-    } else {
-        v.raw.as_str()
-    };
+    let raw = if v.raw.is_empty() { text } else { v.raw };
     if text.is_empty() || is_placeholder_value(raw) || is_placeholder_value(text) {
         return;
     }

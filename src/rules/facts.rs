@@ -63,7 +63,7 @@ impl Incident {
                 .map(|v| Parsed {
                     value: settings.zones.parse_stamp(&v.text),
                     span: v.span,
-                    raw: v.text,
+                    raw: v.text.into_owned(),
                 })
         };
         let review_date = doc
@@ -74,7 +74,7 @@ impl Incident {
                     TimeError::Invalid(format!("`{}` is not a date like `2025-07-18`", v.text))
                 }),
                 span: v.span,
-                raw: v.text,
+                raw: v.text.into_owned(),
             });
         let mut incident = Incident {
             start: stamp("incident_start_time"),

@@ -114,7 +114,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
 /// The template placeholder left in a value: the whole value, or a
 /// bracketed part of it (`Post-Mortem - [Incident ID/Title]`).
 fn placeholder_in(v: &FmValue) -> Option<String> {
-    let raw = if v.raw.is_empty() { &v.text } else { &v.raw };
+    let raw: &str = if v.raw.is_empty() { &v.text } else { v.raw };
     let unquoted = raw.trim().trim_matches(|c| c == '"' || c == '\'');
     if is_placeholder_value(unquoted) {
         return Some(unquoted.to_string());

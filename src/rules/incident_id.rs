@@ -82,11 +82,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let mut ids = Vec::new();
     if let Some(v) = doc.fm_value("incident_id") {
         let text = v.text.trim();
-        let raw = if v.raw.is_empty() {
-            text
-        } else {
-            v.raw.as_str()
-        };
+        let raw = if v.raw.is_empty() { text } else { v.raw };
         if !text.is_empty() && !is_placeholder_value(raw) && !raw.starts_with('[') {
             ids.push(Found {
                 id: text.to_string(),
@@ -150,11 +146,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
 pub(crate) fn declared(doc: &Document<'_>) -> Option<String> {
     if let Some(v) = doc.fm_value("incident_id") {
         let text = v.text.trim();
-        let raw = if v.raw.is_empty() {
-            text
-        } else {
-            v.raw.as_str()
-        };
+        let raw = if v.raw.is_empty() { text } else { v.raw };
         if !text.is_empty() && !is_placeholder_value(raw) && !raw.starts_with('[') {
             return Some(text.to_string());
         }

@@ -135,7 +135,7 @@ pub fn items_of(
         .filter(|v| {
             !v.is_sequence
                 && !v.raw.trim_start().starts_with('[')
-                && !crate::rules::placeholders::is_placeholder_value(&v.raw)
+                && !crate::rules::placeholders::is_placeholder_value(v.raw)
         })
         .map(|v| v.text.trim().to_string())
         .filter(|t| !t.is_empty());
