@@ -191,11 +191,15 @@ enum Frame {
 /// `text`. Bytes before `body_start` are boundary bytes in the mask.
 pub fn parse(text: &str, body_start: usize) -> Markdown<'_> {
     let body = &text[body_start..];
+    // Sized up front from the file's length, so the lists are not copied
+    // as they grow (capped for huge files): real documents have about one
+    // text event per 40 bytes, a heading per 500 and a list item per 300.
     let mut md = Markdown {
         mask: vec![BOUNDARY; text.len()],
-        // About one text event per 40 bytes in real documents: sized up
-        // front, the list is not copied as it grows (capped for huge files).
         texts: Vec::with_capacity((text.len() / 32).min(8192)),
+        headings: Vec::with_capacity((text.len() / 512).clamp(4, 1024)),
+        items: Vec::with_capacity((text.len() / 256).clamp(4, 2048)),
+        tables: Vec::with_capacity(4),
         ..Markdown::default()
     };
     let options = Options::ENABLE_TABLES
@@ -204,7 +208,7 @@ pub fn parse(text: &str, body_start: usize) -> Markdown<'_> {
         | Options::ENABLE_FOOTNOTES;
     let bytes = text.as_bytes();
 
-    let mut stack: Vec<Frame> = Vec::new();
+    let mut stack: Vec<Frame> = Vec::with_capacity(16);
     // State for the element being built.
     let mut heading_text = Pieces::default();
     let mut heading_text_span: Option<Span> = None;
@@ -366,13 +370,17 @@ pub fn parse(text: &str, body_start: usize) -> Markdown<'_> {
                         });
                     }
                     (TagEnd::Table, Some(Frame::Table { start })) => {
+                        // One allocation of the final size; the buffer is
+                        // kept for the next table.
+                        let mut rows = Vec::with_capacity(cur_rows.len());
+                        rows.append(&mut cur_rows);
                         md.tables.push(Table {
                             span: start..trim_end_newline(bytes, range.end),
                             header: cur_header.take().unwrap_or(Row {
                                 span: start..start,
                                 cells: Vec::new(),
                             }),
-                            rows: std::mem::take(&mut cur_rows),
+                            rows,
                         });
                     }
                     (TagEnd::Item, Some(Frame::Item { index })) => {

@@ -393,7 +393,7 @@ fn find_sections(md: &Markdown, kinds: &[Option<usize>], len: usize) -> (u8, Vec
         .find(|(_, k)| k.is_some())
         .map(|(h, _)| h.level)
         .unwrap_or(2);
-    let mut sections = Vec::new();
+    let mut sections = Vec::with_capacity(md.headings.len());
     for (i, h) in md.headings.iter().enumerate() {
         if h.level != level {
             continue;
