@@ -10,7 +10,7 @@
 //! nested bullet that only holds fields (`  - owner: @alice`) adds them to
 //! the item above it.
 
-use super::{header_key, Document, ListItem, Role, Table};
+use super::{with_header_key, Document, ListItem, Role, Table};
 use crate::diagnostic::Span;
 use regex::Regex;
 use std::borrow::Cow;
@@ -123,30 +123,41 @@ impl ActionColumns {
 pub fn columns(table: &Table) -> ActionColumns {
     let mut c = ActionColumns::default();
     for (i, cell) in table.header.cells.iter().enumerate() {
-        let k = header_key(&cell.text);
-        let slot = match k.as_str() {
-            "action item id" | "id" | "item id" | "action id" | "ai id" | "ticket" | "key"
-            | "ref" | "reference" | "#" => &mut c.id,
-            "description" | "action item" | "action" | "item" | "task" | "action items"
-            | "title" | "what" | "summary" | "details" | "follow up" | "remediation" => {
-                &mut c.description
-            }
-            "owner" | "owners" | "owner s" | "assignee" | "assignees" | "assigned to"
-            | "responsible" | "responsible party" | "dri" | "who" => &mut c.owner,
-            "target date"
-            | "due"
-            | "due date"
-            | "due by"
-            | "deadline"
-            | "target"
-            | "eta"
-            | "by when"
-            | "when"
-            | "target completion date"
-            | "completion date"
-            | "target completion"
-            | "date" => &mut c.due,
-            "status" | "state" | "progress" => &mut c.status,
+        let Some(column) = with_header_key(&cell.text, |k| {
+            Some(match k {
+                "action item id" | "id" | "item id" | "action id" | "ai id" | "ticket" | "key"
+                | "ref" | "reference" | "#" => "id",
+                "description" | "action item" | "action" | "item" | "task" | "action items"
+                | "title" | "what" | "summary" | "details" | "follow up" | "remediation" => {
+                    "description"
+                }
+                "owner" | "owners" | "owner s" | "assignee" | "assignees" | "assigned to"
+                | "responsible" | "responsible party" | "dri" | "who" => "owner",
+                "target date"
+                | "due"
+                | "due date"
+                | "due by"
+                | "deadline"
+                | "target"
+                | "eta"
+                | "by when"
+                | "when"
+                | "target completion date"
+                | "completion date"
+                | "target completion"
+                | "date" => "due",
+                "status" | "state" | "progress" => "status",
+                _ => return None,
+            })
+        }) else {
+            continue;
+        };
+        let slot = match column {
+            "id" => &mut c.id,
+            "description" => &mut c.description,
+            "owner" => &mut c.owner,
+            "due" => &mut c.due,
+            "status" => &mut c.status,
             _ => continue,
         };
         if slot.is_none() {

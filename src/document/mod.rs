@@ -247,15 +247,37 @@ pub fn resolve_roles(sections: &[crate::config::SectionSpec]) -> Vec<Option<usiz
         .collect()
 }
 
-/// Normalises a table header cell: "Time (HH:MM [Timezone])" → "time",
-/// "**Action Item ID**" → "action item id".
-pub fn header_key(s: &str) -> String {
-    let (main, _) = heading_keys_of(s);
-    if main.is_empty() {
-        s.trim().to_lowercase()
-    } else {
-        main
+/// `f` of the normalised table header cell `s` ("Time (HH:MM [Timezone])"
+/// → "time", "**Action Item ID**" → "action item id"): the heading key, or
+/// the lower-cased cell when that is empty.
+pub fn with_header_key<R>(s: &str, f: impl Fn(&str) -> R) -> R {
+    with_heading_key(s, |main| {
+        if main.is_empty() {
+            f(&s.trim().to_lowercase())
+        } else {
+            f(main)
+        }
+    })
+}
+
+/// `f` of [`normalize_heading`]`(s)`, normalised into a buffer the thread
+/// keeps: labels and header cells are looked up this way for every
+/// document, and a string for each was about 2 % of a large run.
+pub fn with_heading_key<R>(s: &str, f: impl Fn(&str) -> R) -> R {
+    thread_local! {
+        static KEY: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
     }
+    let main = split_paren(s).0;
+    // A call from inside `f` finds the buffer taken (as does one while the
+    // thread is being torn down): it allocates.
+    KEY.try_with(|key| {
+        let mut key = key.try_borrow_mut().ok()?;
+        normalize_words_into(main, &mut key);
+        Some(f(&key))
+    })
+    .ok()
+    .flatten()
+    .unwrap_or_else(|| f(&normalize_words(main)))
 }
 
 impl Document<'_> {
@@ -270,8 +292,11 @@ impl Settings {
     /// Index of the configured section called `name` (name or alias,
     /// normalised).
     pub fn section_index(&self, name: &str) -> Option<usize> {
-        let n = normalize_heading(name);
-        self.sections.iter().position(|s| s.keys.contains(&n))
+        with_heading_key(name, |n| {
+            self.sections
+                .iter()
+                .position(|s| s.keys.iter().any(|k| k == n))
+        })
     }
 
     /// The configured section a heading names, if any.
@@ -306,24 +331,36 @@ pub fn normalize_heading(s: &str) -> String {
 /// normalised parenthetical ("What Happened? (Narrative)" → "what happened",
 /// Some("narrative")).
 fn heading_keys_of(s: &str) -> (String, Option<String>) {
-    let s = s.trim();
-    let (main, paren) = match (s.ends_with(')'), s.rfind('(')) {
-        (true, Some(open)) if open > 0 => (&s[..open], Some(&s[open + 1..s.len() - 1])),
-        _ => (s, None),
-    };
+    let (main, paren) = split_paren(s);
     (
         normalize_words(main),
         paren.map(normalize_words).filter(|p| !p.is_empty()),
     )
 }
 
+/// A heading, trimmed, and its closing parenthetical if it ends in one.
+fn split_paren(s: &str) -> (&str, Option<&str>) {
+    let s = s.trim();
+    match (s.ends_with(')'), s.rfind('(')) {
+        (true, Some(open)) if open > 0 => (&s[..open], Some(&s[open + 1..s.len() - 1])),
+        _ => (s, None),
+    }
+}
+
 fn normalize_words(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    normalize_words_into(s, &mut out);
+    out
+}
+
+/// [`normalize_words`] into `out` (cleared first).
+fn normalize_words_into(s: &str, out: &mut String) {
     // One pass into one buffer (headings and table headers are normalised
     // for every section lookup, so this runs often): the words are the
     // runs of letters and digits, lower-cased (first char of the lower
     // case), of each blank-separated token that holds an ASCII letter or
     // digit; tokens without one are emoji, mojibake or punctuation.
-    let mut out = String::with_capacity(s.len());
+    out.clear();
     if s.is_ascii() {
         // The same, byte by byte: in ASCII every token without a letter or
         // digit adds nothing, and a blank ends a word as a token end does.
@@ -343,8 +380,8 @@ fn normalize_words(s: &str) -> String {
                 }
             }
         }
-        strip_letter_prefix(s, &mut out);
-        return out;
+        strip_letter_prefix(s, out);
+        return;
     }
     for token in s.split_whitespace() {
         if !token.bytes().any(|b| b.is_ascii_alphanumeric()) {
@@ -372,8 +409,7 @@ fn normalize_words(s: &str) -> String {
             }
         }
     }
-    strip_letter_prefix(s, &mut out);
-    out
+    strip_letter_prefix(s, out);
 }
 
 /// Drops an "A. Timeline" style lettered prefix (when more words follow).

@@ -4,7 +4,7 @@
 //! nested beneath it, or written as siblings right after it (up to the next
 //! labelled item). `Contributing Factors` is never a root cause.
 
-use super::{normalize_heading, Document, ListItem, Role};
+use super::{with_heading_key, Document, ListItem, Role};
 use crate::diagnostic::Span;
 
 #[derive(Debug, Clone)]
@@ -24,26 +24,26 @@ pub struct RootCause {
 }
 
 pub(crate) fn is_root_cause_label(label: &str) -> bool {
-    let n = normalize_heading(label);
-    if n.contains("contributing") || n.starts_with("root cause analysis") {
-        return false;
-    }
-    n == "root cause"
-        || n.starts_with("root cause ")
-        || n.ends_with(" root cause")
-        || n == "cause"
-        || n.starts_with("cause ")
+    with_heading_key(label, |n| {
+        if n.contains("contributing") || n.starts_with("root cause analysis") {
+            return false;
+        }
+        n == "root cause"
+            || n.starts_with("root cause ")
+            || n.ends_with(" root cause")
+            || n == "cause"
+            || n.starts_with("cause ")
+    })
 }
 
 /// A label such as `Contributing Factors`.
 pub(crate) fn is_contributing_label(label: &str) -> bool {
-    normalize_heading(label).starts_with("contributing")
+    with_heading_key(label, |n| n.starts_with("contributing"))
 }
 
 fn is_why(item: &ListItem) -> bool {
     if let Some((l, _)) = &item.label {
-        let n = normalize_heading(l);
-        if n == "why" || n.starts_with("why ") || n == "because" {
+        if with_heading_key(l, |n| n == "why" || n.starts_with("why ") || n == "because") {
             return true;
         }
     }

@@ -1,7 +1,7 @@
 //! The incident timeline: a table `Time | Event Description | Responsible
 //! Party` (with header aliases) in the Timeline section.
 
-use super::{header_key, Cell, Document, Role, Row};
+use super::{with_header_key, Cell, Document, Role, Row};
 use crate::diagnostic::Span;
 
 #[derive(Debug, Clone)]
@@ -34,17 +34,24 @@ pub struct TimelineColumns {
 pub fn columns(header: &Row) -> TimelineColumns {
     let mut c = TimelineColumns::default();
     for (i, cell) in header.cells.iter().enumerate() {
-        let k = header_key(&cell.text);
-        let slot = match k.as_str() {
-            "time" | "timestamp" | "time utc" | "when" | "date time" | "datetime"
-            | "date and time" | "time and date" | "date" | "time date" | "local time" => {
-                &mut c.time
-            }
-            "event description" | "event" | "events" | "description" | "what happened"
-            | "details" | "activity" | "action" | "event details" | "summary" => &mut c.event,
-            "responsible party" | "owner" | "actor" | "who" | "by" | "person" | "responder"
-            | "party" | "responsible" | "performed by" | "source" => &mut c.party,
-            _ if k.starts_with("time ") || k.starts_with("timestamp") => &mut c.time,
+        let Some(column) = with_header_key(&cell.text, |k| {
+            Some(match k {
+                "time" | "timestamp" | "time utc" | "when" | "date time" | "datetime"
+                | "date and time" | "time and date" | "date" | "time date" | "local time" => "time",
+                "event description" | "event" | "events" | "description" | "what happened"
+                | "details" | "activity" | "action" | "event details" | "summary" => "event",
+                "responsible party" | "owner" | "actor" | "who" | "by" | "person" | "responder"
+                | "party" | "responsible" | "performed by" | "source" => "party",
+                _ if k.starts_with("time ") || k.starts_with("timestamp") => "time",
+                _ => return None,
+            })
+        }) else {
+            continue;
+        };
+        let slot = match column {
+            "time" => &mut c.time,
+            "event" => &mut c.event,
+            "party" => &mut c.party,
             _ => continue,
         };
         if slot.is_none() {

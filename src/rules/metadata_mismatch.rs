@@ -70,13 +70,12 @@ enum Field {
 }
 
 fn field_of(label: &str) -> Option<Field> {
-    let l = crate::document::normalize_heading(label);
-    match l.as_str() {
+    crate::document::with_heading_key(label, |l| match l {
         "start" | "started" | "start time" | "incident start" | "began" => Some(Field::Start),
         "end" | "ended" | "end time" | "incident end" | "resolved" => Some(Field::End),
         "duration" | "total duration" | "incident duration" => Some(Field::Duration),
         _ => None,
-    }
+    })
 }
 
 fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
