@@ -118,21 +118,39 @@ impl ActionColumns {
     }
 }
 
+/// The column slots, for [`columns`] to choose from.
+type Slot = fn(&mut ActionColumns) -> &mut Option<usize>;
+fn id_slot(c: &mut ActionColumns) -> &mut Option<usize> {
+    &mut c.id
+}
+fn description_slot(c: &mut ActionColumns) -> &mut Option<usize> {
+    &mut c.description
+}
+fn owner_slot(c: &mut ActionColumns) -> &mut Option<usize> {
+    &mut c.owner
+}
+fn due_slot(c: &mut ActionColumns) -> &mut Option<usize> {
+    &mut c.due
+}
+fn status_slot(c: &mut ActionColumns) -> &mut Option<usize> {
+    &mut c.status
+}
+
 /// Maps a table's header cells to the action-item columns (first match wins
 /// for each column; unknown columns are ignored).
 pub fn columns(table: &Table) -> ActionColumns {
     let mut c = ActionColumns::default();
     for (i, cell) in table.header.cells.iter().enumerate() {
-        let Some(column) = with_header_key(&cell.text, |k| {
-            Some(match k {
+        let Some(slot_of) = with_header_key(&cell.text, |k| {
+            Some::<Slot>(match k {
                 "action item id" | "id" | "item id" | "action id" | "ai id" | "ticket" | "key"
-                | "ref" | "reference" | "#" => "id",
+                | "ref" | "reference" | "#" => id_slot,
                 "description" | "action item" | "action" | "item" | "task" | "action items"
                 | "title" | "what" | "summary" | "details" | "follow up" | "remediation" => {
-                    "description"
+                    description_slot
                 }
                 "owner" | "owners" | "owner s" | "assignee" | "assignees" | "assigned to"
-                | "responsible" | "responsible party" | "dri" | "who" => "owner",
+                | "responsible" | "responsible party" | "dri" | "who" => owner_slot,
                 "target date"
                 | "due"
                 | "due date"
@@ -145,21 +163,14 @@ pub fn columns(table: &Table) -> ActionColumns {
                 | "target completion date"
                 | "completion date"
                 | "target completion"
-                | "date" => "due",
-                "status" | "state" | "progress" => "status",
+                | "date" => due_slot,
+                "status" | "state" | "progress" => status_slot,
                 _ => return None,
             })
         }) else {
             continue;
         };
-        let slot = match column {
-            "id" => &mut c.id,
-            "description" => &mut c.description,
-            "owner" => &mut c.owner,
-            "due" => &mut c.due,
-            "status" => &mut c.status,
-            _ => continue,
-        };
+        let slot = slot_of(&mut c);
         if slot.is_none() {
             *slot = Some(i);
         }

@@ -519,31 +519,26 @@ impl FrontMatterBlock {
     }
 }
 
+/// Renders a YAML value as the text a reader sees.
+pub fn value_text(value: &Value) -> String {
+    value_cow(value).into_owned()
+}
+
 /// [`value_text`], borrowing a string value instead of copying it.
 fn value_cow(value: &Value) -> Cow<'_, str> {
     match value {
-        Value::String(s) => Cow::Borrowed(s.trim()),
         Value::Null | Value::Mapping(_) => Cow::Borrowed(""),
+        Value::Bool(b) => Cow::Owned(b.to_string()),
+        Value::Number(n) => Cow::Owned(n.to_string()),
+        Value::String(s) => Cow::Borrowed(s.trim()),
+        Value::Sequence(seq) => Cow::Owned(
+            seq.iter()
+                .map(value_cow)
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
         Value::Tagged(t) => value_cow(&t.value),
-        other => Cow::Owned(value_text(other)),
-    }
-}
-
-/// Renders a YAML value as the text a reader sees.
-pub fn value_text(value: &Value) -> String {
-    match value {
-        Value::Null => String::new(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
-        Value::String(s) => s.trim().to_string(),
-        Value::Sequence(seq) => seq
-            .iter()
-            .map(value_text)
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(", "),
-        Value::Mapping(_) => String::new(),
-        Value::Tagged(t) => value_text(&t.value),
     }
 }
 

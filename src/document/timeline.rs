@@ -31,29 +31,38 @@ pub struct TimelineColumns {
     pub party: Option<usize>,
 }
 
+/// The column slots, for [`columns`] to choose from.
+type Slot = fn(&mut TimelineColumns) -> &mut Option<usize>;
+fn time_slot(c: &mut TimelineColumns) -> &mut Option<usize> {
+    &mut c.time
+}
+fn event_slot(c: &mut TimelineColumns) -> &mut Option<usize> {
+    &mut c.event
+}
+fn party_slot(c: &mut TimelineColumns) -> &mut Option<usize> {
+    &mut c.party
+}
+
 pub fn columns(header: &Row) -> TimelineColumns {
     let mut c = TimelineColumns::default();
     for (i, cell) in header.cells.iter().enumerate() {
-        let Some(column) = with_header_key(&cell.text, |k| {
-            Some(match k {
+        let Some(slot_of) = with_header_key(&cell.text, |k| {
+            Some::<Slot>(match k {
                 "time" | "timestamp" | "time utc" | "when" | "date time" | "datetime"
-                | "date and time" | "time and date" | "date" | "time date" | "local time" => "time",
+                | "date and time" | "time and date" | "date" | "time date" | "local time" => {
+                    time_slot
+                }
                 "event description" | "event" | "events" | "description" | "what happened"
-                | "details" | "activity" | "action" | "event details" | "summary" => "event",
+                | "details" | "activity" | "action" | "event details" | "summary" => event_slot,
                 "responsible party" | "owner" | "actor" | "who" | "by" | "person" | "responder"
-                | "party" | "responsible" | "performed by" | "source" => "party",
-                _ if k.starts_with("time ") || k.starts_with("timestamp") => "time",
+                | "party" | "responsible" | "performed by" | "source" => party_slot,
+                _ if k.starts_with("time ") || k.starts_with("timestamp") => time_slot,
                 _ => return None,
             })
         }) else {
             continue;
         };
-        let slot = match column {
-            "time" => &mut c.time,
-            "event" => &mut c.event,
-            "party" => &mut c.party,
-            _ => continue,
-        };
+        let slot = slot_of(&mut c);
         if slot.is_none() {
             *slot = Some(i);
         }
