@@ -138,7 +138,6 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let doc = ctx.doc;
     let min_words = ctx.settings.options.min_words;
     for item in &doc.action_items {
-        let name = item.name();
         let Some(desc) = &item.description else {
             continue;
         };
@@ -148,7 +147,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     RULE.id,
                     item.anchor.clone(),
-                    format!("{name} has no description"),
+                    format!("{} has no description", item.name()),
                 )
                 .with_suggestion("say what will be done and how you will know it is done"),
             );
@@ -159,10 +158,6 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         {
             continue;
         }
-        let words = text
-            .split_whitespace()
-            .filter(|w| w.chars().any(char::is_alphanumeric))
-            .count();
         let source = doc.text.get(desc.span.clone()).unwrap_or("");
         if let Some(entry) = PACK.starts.matches(text).iter().next() {
             let named = source.contains('`')
@@ -191,24 +186,47 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     Diagnostic::new(
                         RULE.id,
                         span,
-                        format!("{name} is vague: \"{phrase}\" with nothing measurable"),
+                        format!(
+                            "{} is vague: \"{phrase}\" with nothing measurable",
+                            item.name()
+                        ),
                     )
                     .with_suggestion(PACK.suggestions[entry].clone()),
                 );
                 continue;
             }
         }
+        let words = words_up_to(text, min_words);
         if words < min_words {
             out.push(
                 Diagnostic::new(
                     RULE.id,
                     desc.span.clone(),
-                    format!("{name} is too short to act on: \"{text}\" ({words} of {min_words} words)"),
+                    format!("{} is too short to act on: \"{text}\" ({words} of {min_words} words)", item.name()),
                 )
                 .with_suggestion("say what will change and where, e.g. \"Add integration tests for expired-token login\""),
             );
         }
     }
+}
+
+/// How many of `text`'s blank-separated words hold a letter or digit,
+/// counted up to `limit`: the count when it is below `limit` (all a
+/// message needs), else `limit`.
+fn words_up_to(text: &str, limit: usize) -> usize {
+    if !text.is_ascii() {
+        return text
+            .split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphanumeric))
+            .take(limit)
+            .count();
+    }
+    // ASCII text: the blanks `split_whitespace` splits on are these bytes.
+    text.as_bytes()
+        .split(|b| matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' '))
+        .filter(|w| w.iter().any(u8::is_ascii_alphanumeric))
+        .take(limit)
+        .count()
 }
 
 #[cfg(test)]
@@ -228,6 +246,29 @@ mod tests {
         }
         RegexSet::new(&p.measurable_sources).unwrap();
         assert!(p.each(p.sources.len() - 1).is_some());
+    }
+
+    #[test]
+    fn words_are_counted_as_split_whitespace_counts_them() {
+        let pieces = [
+            "a", "Add", "1", "-", "--", "`x`", " ", "  ", "\t", "\n", "\r", "\u{b}", "\u{c}",
+            "\u{85}", "\u{a0}", "\u{2003}", "é", "Zoë", "—", "_", ".",
+        ];
+        let mut x: u64 = 0x1234_5678_9abc_def1;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..(crate::rules::test_util::xorshift(&mut x) % 12) {
+                let r = crate::rules::test_util::xorshift(&mut x);
+                text.push_str(pieces[(r % pieces.len() as u64) as usize]);
+            }
+            let all = text
+                .split_whitespace()
+                .filter(|w| w.chars().any(char::is_alphanumeric))
+                .count();
+            for limit in [0, 1, 4, 100] {
+                assert_eq!(words_up_to(&text, limit), all.min(limit), "{text:?}");
+            }
+        }
     }
 
     #[test]

@@ -124,7 +124,8 @@ fn placeholder_in(v: &FmValue) -> Option<String> {
         let after = &rest[open..];
         let Some(close) = after.find(']') else { break };
         let segment = &after[..=close];
-        if is_placeholder_value(segment) {
+        // A segment that is the whole value was judged above.
+        if segment.len() < unquoted.len() && is_placeholder_value(segment) {
             return Some(segment.to_string());
         }
         rest = &after[close + 1..];

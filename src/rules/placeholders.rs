@@ -114,10 +114,16 @@ struct Pack {
     rows: HashSet<String>,
     /// The first words of the normalised example rows, sorted.
     row_starts: Vec<String>,
+    /// By byte: whether one of `row_starts` begins with it (they are lower
+    /// case where ASCII, so an ASCII word can only equal one ignoring
+    /// case if its first byte, lower-cased, is marked).
+    row_first: [bool; 256],
     /// The `phrases` (lower case) and then the `dates` and `times`
     /// formats, found ignoring ASCII case (a format is then checked in its
     /// own case): [`is_ascii_placeholder_value`].
     in_values: aho_corasick::AhoCorasick,
+    /// The longest of `todo_values` and `empty_values`, in bytes.
+    longest_value: usize,
     /// The longest normalised example row, in bytes.
     longest_row: usize,
 }
@@ -165,24 +171,44 @@ static PACK: LazyLock<Pack> = LazyLock::new(|| {
             v.dedup();
             v
         },
+        row_first: {
+            let mut t = [false; 256];
+            for row in &f.example_rows {
+                if let Some(b) = normalize(row).bytes().next() {
+                    t[usize::from(b)] = true;
+                }
+            }
+            t
+        },
         longest_row: f
             .example_rows
             .iter()
             .map(|s| normalize(s).len())
             .max()
             .unwrap_or(0),
+        longest_value: f
+            .todo_values
+            .iter()
+            .chain(&f.empty_values)
+            .map(|v| v.to_lowercase().len())
+            .max()
+            .unwrap_or(0),
         in_values: aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
-            .build(
-                (f.phrases.iter().map(|p| p.to_lowercase()))
-                    .chain(f.dates.iter().cloned())
-                    .chain(f.times.iter().cloned()),
-            )
+            .build(in_values(&f))
             .expect("a handful of short literals build an automaton"),
         dates: f.dates,
         times: f.times,
     }
 });
+
+/// The patterns of [`Pack::in_values`], in order: the phrases lower case,
+/// then the date and time formats.
+fn in_values(f: &PackFile) -> impl Iterator<Item = String> + '_ {
+    (f.phrases.iter().map(|p| p.to_lowercase()))
+        .chain(f.dates.iter().cloned())
+        .chain(f.times.iter().cloned())
+}
 
 /// Compiles the embedded pack now (see [`super::warm_up`]).
 pub(crate) fn warm_up() {
@@ -266,9 +292,9 @@ fn normalize_into(s: &str, out: &mut String, limit: usize, starts: Option<&[Stri
 /// Whether `s` is one of the template's example rows once normalised:
 /// text longer than the longest row is dismissed without normalising it
 /// whole (table cells are checked one by one).
-fn is_example_row(s: &str, buf: &mut String) -> bool {
-    let pack = &*PACK;
-    // Most cells and items fail on their first word: test it in place.
+fn is_example_row(s: &str, pack: &Pack, buf: &mut String) -> bool {
+    // Most cells and items fail on their first word: test it in place,
+    // its first byte first.
     let b = s.as_bytes();
     let start = b
         .iter()
@@ -281,10 +307,11 @@ fn is_example_row(s: &str, buf: &mut String) -> bool {
     let end = start + len;
     if len > 0 && b.get(end).is_none_or(u8::is_ascii) {
         let word = &b[start..end];
-        if !pack
-            .row_starts
-            .iter()
-            .any(|w| w.as_bytes().eq_ignore_ascii_case(word))
+        if !pack.row_first[usize::from(word[0].to_ascii_lowercase())]
+            || !pack
+                .row_starts
+                .iter()
+                .any(|w| w.as_bytes().eq_ignore_ascii_case(word))
         {
             return false;
         }
@@ -300,6 +327,23 @@ fn is_bracket_placeholder(inner: &str) -> bool {
 
 /// [`is_bracket_placeholder`] with a buffer for the collapsed text.
 fn is_bracket_placeholder_in(inner: &str, words: &mut String) -> bool {
+    // The placeholder test first: the allowed set is only needed (and
+    // compiled) for bracketed text that looks like a placeholder. Before
+    // either, a test of what every placeholder pattern needs: most
+    // bracketed text (names, links, notes) fails it, and the sets are not
+    // compiled at all. It gives the same answer on the trimmed text as on
+    // the collapsed one, so the text is only collapsed once it passes.
+    if !may_be_placeholder(inner.trim()) {
+        return false;
+    }
+    collapse_into(inner, words);
+    let pack = &*PACK;
+    pack.placeholder.get().is_match(words) && !pack.allowed.get().is_match(words)
+}
+
+/// `inner`'s words joined by single spaces (what the bracket patterns are
+/// matched against).
+fn collapse_into(inner: &str, words: &mut String) {
     words.clear();
     for w in inner.split_whitespace() {
         if !words.is_empty() {
@@ -307,15 +351,6 @@ fn is_bracket_placeholder_in(inner: &str, words: &mut String) -> bool {
         }
         words.push_str(w);
     }
-    let pack = &*PACK;
-    // The placeholder test first: the allowed set is only needed (and
-    // compiled) for bracketed text that looks like a placeholder. Before
-    // either, a test of what every placeholder pattern needs: most
-    // bracketed text (names, links, notes) fails it, and the sets are not
-    // compiled at all.
-    may_be_placeholder(words)
-        && pack.placeholder.get().is_match(words)
-        && !pack.allowed.get().is_match(words)
 }
 
 /// What the `placeholder` patterns of `rules/placeholders.yml` are
@@ -381,22 +416,57 @@ const PLACEHOLDER_ENDINGS: [&str; 12] = [
     "name", "names", "id", "ids", "number", "link", "links", "url", "date", "time", "title", "here",
 ];
 
-/// `false` only when no `placeholder` pattern can match `words` (collapsed
-/// bracketed text): a test of what each pattern needs, looser than the
-/// pattern (a byte that is not an ASCII letter or digit stands for any
-/// blank or word boundary). Written for the patterns in
-/// `rules/placeholders.yml`; `placeholder_pre_test_is_current` fails when
-/// they change, and `placeholder_pre_test_admits_every_match` checks it
-/// against the patterns.
-fn may_be_placeholder(words: &str) -> bool {
-    let loose = |c: Option<char>| c.is_none_or(|c| !c.is_ascii_alphanumeric());
-    let starts_with = |p: &str| {
-        let mut f = words.chars().map(fold);
-        p.chars().all(|c| f.next() == Some(c))
+/// How many chars of each end of the text [`may_be_placeholder`] looks
+/// at: more than the longest opening or ending (a test checks).
+const HEAD: usize = 16;
+
+/// The first (or, with `rev`, the last, last first) [`HEAD`] chars of `s`,
+/// [`fold`]ed, one byte each: a char that folds to no ASCII byte becomes
+/// `0x80`, which equals no letter of an opening or ending and is not an
+/// ASCII letter or digit, as the char is not. Also how many were taken.
+fn folded_end(s: &str, rev: bool) -> ([u8; HEAD], usize) {
+    let mut out = [0u8; HEAD];
+    let mut n = 0;
+    let mut put = |c: char| {
+        let f = fold(c);
+        out[n] = if f.is_ascii() { f as u8 } else { 0x80 };
+        n += 1;
+        n < HEAD
     };
-    let after = |p: &str| words.chars().map(fold).nth(p.len());
+    if rev {
+        for c in s.chars().rev() {
+            if !put(c) {
+                break;
+            }
+        }
+    } else {
+        for c in s.chars() {
+            if !put(c) {
+                break;
+            }
+        }
+    }
+    (out, n)
+}
+
+/// `false` only when no `placeholder` pattern can match `words` (collapsed
+/// bracketed text, or the same trimmed only: the answer is the same): a
+/// test of what each pattern needs, looser than the pattern (a byte that
+/// is not an ASCII letter or digit stands for any blank or word boundary).
+/// Written for the patterns in `rules/placeholders.yml`;
+/// `placeholder_pre_test_is_current` fails when they change, and
+/// `placeholder_pre_test_admits_every_match` checks it against the
+/// patterns.
+fn may_be_placeholder(words: &str) -> bool {
+    // The folded ends, taken once: each opening and ending is compared
+    // with them rather than by walking the text again.
+    let (head, n) = folded_end(words, false);
+    let head = &head[..n];
+    let loose = |c: Option<&u8>| c.is_none_or(|c| !c.is_ascii_alphanumeric());
+    let starts_with = |p: &str| head.starts_with(p.as_bytes());
+    let after = |p: &str| head.get(p.len());
     // `^e\.?\s?g\b`, `^(a|an)\s+…`, then the patterns opening with a word.
-    if starts_with("e") && (after("e") == Some('g') || loose(after("e")))
+    if starts_with("e") && (after("e") == Some(&b'g') || loose(after("e")))
         || starts_with("a") && loose(after("a"))
         || starts_with("an") && loose(after("an"))
         || PLACEHOLDER_OPENINGS.iter().any(|p| starts_with(p))
@@ -408,9 +478,12 @@ fn may_be_placeholder(words: &str) -> bool {
         return true;
     }
     // `^(\S+\s+){0,3}(name|…|here)$`.
+    let (tail, n) = folded_end(words, true);
+    let tail = &tail[..n];
     PLACEHOLDER_ENDINGS.iter().any(|w| {
-        let mut r = words.chars().rev().map(fold);
-        w.chars().rev().all(|c| r.next() == Some(c)) && loose(r.next())
+        w.len() <= tail.len()
+            && w.bytes().rev().eq(tail[..w.len()].iter().copied())
+            && loose(tail.get(w.len()))
     })
 }
 
@@ -509,7 +582,7 @@ impl Found {
         for t in &doc.md.tables {
             for row in &t.rows {
                 for cell in &row.cells {
-                    if is_example_row(&cell.text, &mut buf) {
+                    if is_example_row(&cell.text, pack, &mut buf) {
                         cands.push(Placeholder {
                             span: cell.span.clone(),
                             kind: Kind::ExampleRow,
@@ -519,7 +592,7 @@ impl Found {
             }
         }
         for item in &doc.md.items {
-            if !item.quoted && is_example_row(&item.text, &mut buf) {
+            if !item.quoted && is_example_row(&item.text, pack, &mut buf) {
                 cands.push(Placeholder {
                     span: item.text_span.clone(),
                     kind: Kind::ExampleRow,
@@ -756,7 +829,9 @@ pub fn is_placeholder_value(raw: &str) -> bool {
 /// phrase and format where one could start, was 4 % of a large run).
 fn is_ascii_placeholder_value(t: &str, pack: &Pack) -> bool {
     let same = |v: &String| t.eq_ignore_ascii_case(v);
-    if pack.todo_values.iter().any(same) || pack.empty_values.iter().any(same) {
+    if t.len() <= pack.longest_value
+        && (pack.todo_values.iter().any(same) || pack.empty_values.iter().any(same))
+    {
         return true;
     }
     let phrases = pack.phrases.len();
@@ -910,7 +985,7 @@ mod tests {
                 raw.push_str(piece);
                 r /= 4;
             }
-            is_bracket_placeholder_in(&raw, &mut words);
+            collapse_into(&raw, &mut words);
             if PACK.placeholder.get().is_match(&words) {
                 matched += 1;
                 assert!(may_be_placeholder(&words), "{words:?}");
@@ -919,6 +994,96 @@ mod tests {
         assert!(matched > 5_000, "{matched}");
         assert!(!may_be_placeholder("Zoë Tanaka, Tomás Lee"));
         assert!(!may_be_placeholder("Jane Doe"));
+    }
+
+    /// [`may_be_placeholder`] as first written, walking the text for each
+    /// opening and ending.
+    fn may_be_placeholder_walking(words: &str) -> bool {
+        let loose = |c: Option<char>| c.is_none_or(|c| !c.is_ascii_alphanumeric());
+        let starts_with = |p: &str| {
+            let mut f = words.chars().map(fold);
+            p.chars().all(|c| f.next() == Some(c))
+        };
+        let after = |p: &str| words.chars().map(fold).nth(p.len());
+        if starts_with("e") && (after("e") == Some('g') || loose(after("e")))
+            || starts_with("a") && loose(after("a"))
+            || starts_with("an") && loose(after("an"))
+            || PLACEHOLDER_OPENINGS.iter().any(|p| starts_with(p))
+        {
+            return true;
+        }
+        if words.contains("e.") || words.contains("E.") || words.ends_with(['.', '?']) {
+            return true;
+        }
+        PLACEHOLDER_ENDINGS.iter().any(|w| {
+            let mut r = words.chars().rev().map(fold);
+            w.chars().rev().all(|c| r.next() == Some(c)) && loose(r.next())
+        })
+    }
+
+    /// The folded ends are long enough for every opening and ending and
+    /// the char after it; the pre-test answers as the walk over the text
+    /// did, and the same on trimmed text as on collapsed text.
+    #[test]
+    fn placeholder_pre_test_reads_the_folded_ends_like_the_text() {
+        for w in PLACEHOLDER_OPENINGS.iter().chain(&PLACEHOLDER_ENDINGS) {
+            assert!(w.is_ascii() && w.len() < HEAD, "{w}");
+        }
+        let pieces = [
+            "e",
+            "E",
+            "g",
+            "e.g.",
+            "a",
+            "an",
+            "An",
+            "any",
+            "name",
+            "Names",
+            "id",
+            "ID",
+            "here",
+            "tbd",
+            "ſervice",
+            "\u{212a}",
+            "lin\u{212a}",
+            "s",
+            "placeholder",
+            "identifier",
+            "zoë",
+            "é",
+            "İ",
+            "x",
+            "1",
+            ".",
+            "?",
+            "/",
+            "-",
+            ",",
+            " ",
+            "  ",
+            "\t",
+            "\n",
+            "\u{a0}",
+            "\u{2003}",
+            "number",
+            "title",
+            "url",
+            "links",
+        ];
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut words = String::new();
+        for _ in 0..100_000 {
+            let mut raw = String::new();
+            for _ in 0..(1 + crate::rules::test_util::xorshift(&mut x) % 8) {
+                let r = crate::rules::test_util::xorshift(&mut x);
+                raw.push_str(pieces[(r % pieces.len() as u64) as usize]);
+            }
+            collapse_into(&raw, &mut words);
+            let want = may_be_placeholder_walking(&words);
+            assert_eq!(may_be_placeholder(&words), want, "{words:?}");
+            assert_eq!(may_be_placeholder(raw.trim()), want, "{raw:?}");
+        }
     }
 
     #[test]
