@@ -360,15 +360,16 @@ impl Settings {
     /// that apply to the file chosen once, for every rule's
     /// [`FileLevels::level`].
     pub fn file_levels(&self, path: &str, status: Option<&str>) -> FileLevels<'_> {
-        let status_norm = status.map(normalize_status);
-        let draft = status_norm.as_deref() == Some("draft") && self.config.draft_relaxed;
+        let draft =
+            status.is_some_and(|s| status_normalizes_to(s, "draft")) && self.config.draft_relaxed;
         let overrides = self
             .overrides
             .iter()
             .filter(|o| {
                 o.files.as_ref().is_none_or(|g| g.is_match(path))
                     && (o.status.is_empty()
-                        || status_norm.as_ref().is_some_and(|s| o.status.contains(s)))
+                        || status
+                            .is_some_and(|s| o.status.iter().any(|n| status_normalizes_to(s, n))))
             })
             .map(|o| &o.levels)
             .collect();
@@ -396,10 +397,9 @@ impl Settings {
     /// The configured status that `status` names (case-insensitive;
     /// `Finalized` is accepted for `Finalised`).
     pub fn canonical_status(&self, status: &str) -> Option<&str> {
-        let n = normalize_status(status);
         self.statuses
             .iter()
-            .find(|s| normalize_status(s) == n)
+            .find(|s| same_status(s, status))
             .map(String::as_str)
     }
 }
@@ -451,6 +451,47 @@ pub fn normalize_status(s: &str) -> String {
     }
 }
 
+/// The bytes of [`normalize_status`] of an ASCII `s`, before `finalized`
+/// is respelled, without building the string.
+fn ascii_status_bytes(s: &str) -> impl Iterator<Item = u8> + Clone + '_ {
+    s.split_whitespace().enumerate().flat_map(|(i, word)| {
+        (i > 0)
+            .then_some(b' ')
+            .into_iter()
+            .chain(word.bytes().map(|b| b.to_ascii_lowercase()))
+    })
+}
+
+/// Whether `normalize_status(s) == n`. A document's status is compared
+/// with the configured ones for every file: an ASCII status is compared
+/// as it is normalised, without a new string.
+pub fn status_normalizes_to(s: &str, n: &str) -> bool {
+    if !s.is_ascii() {
+        return normalize_status(s) == n;
+    }
+    let bytes = ascii_status_bytes(s);
+    if bytes.clone().eq(b"finalized".iter().copied()) {
+        n == "finalised"
+    } else {
+        bytes.eq(n.bytes())
+    }
+}
+
+/// Whether `normalize_status(a) == normalize_status(b)`, without building
+/// either string when both are ASCII.
+pub fn same_status(a: &str, b: &str) -> bool {
+    if !(a.is_ascii() && b.is_ascii()) {
+        return normalize_status(a) == normalize_status(b);
+    }
+    let finalized = |s| ascii_status_bytes(s).eq(b"finalized".iter().copied());
+    match (finalized(a), finalized(b)) {
+        (true, true) => true,
+        (true, false) => status_normalizes_to(b, "finalised"),
+        (false, true) => status_normalizes_to(a, "finalised"),
+        (false, false) => ascii_status_bytes(a).eq(ascii_status_bytes(b)),
+    }
+}
+
 fn split_setting(
     setting: &RuleSetting,
 ) -> (
@@ -488,6 +529,45 @@ fn globs(patterns: &[String]) -> Result<GlobSet, (&str, globset::Error)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn statuses_compare_as_normalised() {
+        let cases = [
+            "Draft",
+            " draft ",
+            "DRAFT",
+            "Under  Review",
+            "under\treview",
+            "under\u{b}review",
+            "Finalized",
+            "FINALISED",
+            " finalized ",
+            "finalised",
+            "finalized x",
+            "Final",
+            "",
+            "   ",
+            "Brouillon é",
+            "ΣΑΣ",
+            "σας",
+            "Under\u{a0}Review",
+        ];
+        for a in cases {
+            for b in cases {
+                assert_eq!(
+                    same_status(a, b),
+                    normalize_status(a) == normalize_status(b),
+                    "{a:?} {b:?}"
+                );
+                let n = normalize_status(b);
+                assert_eq!(
+                    status_normalizes_to(a, &n),
+                    normalize_status(a) == n,
+                    "{a:?} {n:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn config_globs_keep_star_within_a_directory() {

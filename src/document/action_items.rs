@@ -497,13 +497,49 @@ pub fn normalize_status(raw: &str) -> String {
         .to_lowercase()
 }
 
+/// The bytes of [`normalize_status`] of an ASCII `raw`, without building
+/// the string.
+fn ascii_status_bytes(raw: &str) -> impl Iterator<Item = u8> + '_ {
+    raw.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '\'')
+        .split(|c: char| c.is_whitespace())
+        .filter(|w| !w.is_empty())
+        .enumerate()
+        .flat_map(|(i, word)| {
+            (i > 0)
+                .then_some(b' ')
+                .into_iter()
+                .chain(word.bytes().map(|b| b.to_ascii_lowercase()))
+        })
+}
+
+/// Whether `normalize_status(raw) == normalized`. Statuses are compared
+/// for every action item, against every allowed status: an ASCII status
+/// (nearly all) is compared as it is normalised, without a new string.
+pub fn status_is(raw: &str, normalized: &str) -> bool {
+    if raw.is_ascii() {
+        ascii_status_bytes(raw).eq(normalized.bytes())
+    } else {
+        normalize_status(raw) == normalized
+    }
+}
+
+/// Whether two statuses are the same once normalised
+/// (`normalize_status(a) == normalize_status(b)`), without building either
+/// string when both are ASCII.
+pub fn same_status(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        ascii_status_bytes(a).eq(ascii_status_bytes(b))
+    } else {
+        normalize_status(a) == normalize_status(b)
+    }
+}
+
 /// Whether a status means the item is finished (Done or Won't Do).
 pub fn is_finished(item: &ActionItem) -> bool {
     if let Some(s) = item.status.as_ref().filter(|f| !f.is_blank()) {
-        return matches!(
-            normalize_status(&s.text).as_str(),
-            "done" | "won't do" | "wont do"
-        );
+        return ["done", "won't do", "wont do"]
+            .iter()
+            .any(|done| status_is(&s.text, done));
     }
     item.checked == Some(true)
 }
@@ -605,6 +641,39 @@ mod tests {
         assert_eq!(it.len(), 1);
         assert_eq!(it[0].id.as_ref().unwrap().text, "PM-AI-9");
         assert_eq!(it[0].checked, None);
+    }
+
+    #[test]
+    fn statuses_compare_as_normalised() {
+        let cases = [
+            "Done",
+            " done ",
+            "✅ Done",
+            "DONE!",
+            "Won't Do",
+            "won't  do",
+            "Won’t Do",
+            "wont do",
+            "'done'",
+            "In\u{b}Progress",
+            "in progress",
+            "In\u{a0}Progress",
+            "",
+            "--",
+            "ΣΑΣ",
+            "σας",
+        ];
+        for a in cases {
+            for b in cases {
+                let n = normalize_status(b);
+                assert_eq!(status_is(a, &n), normalize_status(a) == n, "{a:?} {n:?}");
+                assert_eq!(
+                    same_status(a, b),
+                    normalize_status(a) == normalize_status(b),
+                    "{a:?} {b:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -1,6 +1,6 @@
 use super::missing_column::MissingColumn;
 use super::prelude::*;
-use crate::document::action_items::normalize_status;
+use crate::document::action_items::{normalize_status, same_status, status_is};
 
 declare_rule! {
     /// ## What it does
@@ -42,11 +42,11 @@ declare_rule! {
 fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let doc = ctx.doc;
     let allowed = &ctx.settings.action_item_statuses;
-    let list = allowed.join(", ");
-    let allowed_norm: Vec<String> = allowed.iter().map(|a| normalize_status(a)).collect();
+    // Built on first use: most documents have no finding to list them in.
+    let list = std::cell::OnceCell::new();
+    let list = || list.get_or_init(|| allowed.join(", ")).as_str();
     let mut missing_column = MissingColumn::default();
     for item in &doc.action_items {
-        let name = item.name();
         let status = match &item.status {
             Some(f) if !f.is_blank() => f,
             _ if item.checked.is_some() => continue,
@@ -58,7 +58,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                         |c| c.status,
                         RULE.id,
                         "Status",
-                        format!("add a `Status` column ({list})"),
+                        format!("add a `Status` column ({})", list()),
                         out,
                     )
                 {
@@ -68,17 +68,17 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     Diagnostic::new(
                         RULE.id,
                         item.anchor.clone(),
-                        format!("{name} has no status"),
+                        format!("{} has no status", item.name()),
                     )
-                    .with_suggestion(format!("set one of: {list}")),
+                    .with_suggestion(format!("set one of: {}", list())),
                 );
                 continue;
             }
         };
-        let n = normalize_status(&status.text);
-        if allowed_norm.contains(&n) {
+        if allowed.iter().any(|a| same_status(a, &status.text)) {
             continue;
         }
+        let n = normalize_status(&status.text);
         let squash = |s: &str| -> String { s.chars().filter(|c| c.is_alphanumeric()).collect() };
         let close = allowed
             .iter()
@@ -86,13 +86,17 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             .or_else(|| synonym_of(&n, allowed));
         let fix = match close {
             Some(a) => format!("write `{a}`"),
-            None => format!("use one of: {list}"),
+            None => format!("use one of: {}", list()),
         };
         out.push(
             Diagnostic::new(
                 RULE.id,
                 status.span.clone(),
-                format!("Status `{}` of {name} is not allowed", status.text.trim()),
+                format!(
+                    "Status `{}` of {} is not allowed",
+                    status.text.trim(),
+                    item.name()
+                ),
             )
             .with_suggestion(fix),
         );
@@ -159,7 +163,7 @@ const SYNONYMS: &[(&str, &[&str])] = &[
 
 fn synonym_of<'a>(status: &str, allowed: &'a [String]) -> Option<&'a String> {
     let (canonical, _) = SYNONYMS.iter().find(|(_, words)| words.contains(&status))?;
-    allowed.iter().find(|a| normalize_status(a) == *canonical)
+    allowed.iter().find(|a| status_is(a, canonical))
 }
 
 #[cfg(test)]
