@@ -10,6 +10,7 @@ use chrono::{
     DateTime, Duration, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone,
     Utc,
 };
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// A time zone as written.
@@ -91,11 +92,14 @@ impl ZoneRules {
     /// Parses a zone designation (the text after the time).
     pub fn parse_zone(&self, s: &str) -> Result<Zone, TimeError> {
         let s = s.trim();
-        if let Some(z) = self.aliases.get(&s.to_ascii_uppercase()) {
+        // This runs for every time stamp and timeline row: zones are short
+        // and upper-cased on the stack.
+        let mut buf = [0u8; 32];
+        let upper = ascii_cased(s, &mut buf, true);
+        if let Some(z) = self.aliases.get(&*upper) {
             return Ok(*z);
         }
-        let upper = s.to_ascii_uppercase();
-        if matches!(upper.as_str(), "Z" | "UTC" | "GMT" | "UT") {
+        if matches!(&*upper, "Z" | "UTC" | "GMT" | "UT") {
             return Ok(Zone::utc());
         }
         for prefix in ["UTC", "GMT"] {
@@ -122,6 +126,12 @@ impl ZoneRules {
 
     /// Parses a full time stamp.
     pub fn parse_stamp(&self, s: &str) -> Result<Stamp, TimeError> {
+        self.parse_stamp_in(s, self.default)
+    }
+
+    /// [`Self::parse_stamp`] with `default` for a stamp that names no zone
+    /// (instead of a copy of these rules with another default).
+    pub fn parse_stamp_in(&self, s: &str, default: Zone) -> Result<Stamp, TimeError> {
         let s = s.trim();
         let (date, rest) = split_date(s).ok_or_else(|| {
             TimeError::Invalid(format!(
@@ -136,7 +146,7 @@ impl ZoneRules {
             TimeError::Invalid(format!("`{s}` has no time `HH:MM` after the date"))
         })?;
         let zone = if zone_text.trim().is_empty() {
-            self.default
+            default
         } else {
             self.parse_zone(zone_text)?
         };
@@ -247,6 +257,33 @@ fn split_time(s: &str) -> Option<(NaiveTime, &str)> {
     Some((time, rest))
 }
 
+/// `s` with its ASCII letters upper-cased (`upper`) or lower-cased, as
+/// `to_ascii_uppercase`/`to_ascii_lowercase` give it, written into `buf`
+/// when it fits instead of into a new string.
+fn ascii_cased<'b>(s: &str, buf: &'b mut [u8], upper: bool) -> Cow<'b, str> {
+    let owned = || {
+        Cow::Owned(if upper {
+            s.to_ascii_uppercase()
+        } else {
+            s.to_ascii_lowercase()
+        })
+    };
+    let Some(b) = buf.get_mut(..s.len()) else {
+        return owned();
+    };
+    b.copy_from_slice(s.as_bytes());
+    if upper {
+        b.make_ascii_uppercase();
+    } else {
+        b.make_ascii_lowercase();
+    }
+    // Changing the case of ASCII letters keeps UTF-8 valid.
+    match std::str::from_utf8(b) {
+        Ok(t) => Cow::Borrowed(t),
+        Err(_) => owned(),
+    }
+}
+
 /// `+02:00`, `-0700`, `+05`, `+5:30`.
 fn parse_offset(s: &str) -> Option<FixedOffset> {
     let (sign, digits) = match s.as_bytes().first()? {
@@ -291,11 +328,12 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
             return Some(Duration::seconds(secs));
         }
     }
-    let lower = s.to_ascii_lowercase();
+    let mut buf = [0u8; 64];
+    let lower = ascii_cased(s, &mut buf, false);
     let mut total = 0f64;
     let mut seen = false;
     let mut last_unit = 0f64;
-    let mut rest = lower.as_str();
+    let mut rest = &*lower;
     loop {
         rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == ',');
         if let Some(r) = rest.strip_prefix("and ") {

@@ -48,8 +48,8 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let status = match &item.status {
-            Some(s) if !s.is_blank() => s.text.trim().to_string(),
-            _ => "open".to_string(),
+            Some(s) if !s.is_blank() => s.text.trim(),
+            _ => "open",
         };
         out.push(
             Diagnostic::new(

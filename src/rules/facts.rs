@@ -119,10 +119,6 @@ fn place_timeline(doc: &Document, settings: &Settings, start: Option<&Stamp>) ->
     let zone = header_zone
         .or(start.map(|s| s.zone))
         .unwrap_or(settings.zones.default);
-    let rules = ZoneRules {
-        default: zone,
-        aliases: settings.zones.aliases.clone(),
-    };
     // A stand-in date when the start is unknown: only order matters then.
     let stand_in = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default();
     // The start's date as seen in the rows' zone (`Time (UTC)` rows of an
@@ -135,7 +131,14 @@ fn place_timeline(doc: &Document, settings: &Settings, start: Option<&Stamp>) ->
     let mut out = Vec::with_capacity(timeline.rows.len());
     for (i, row) in timeline.rows.iter().enumerate() {
         let text = row.time.text.trim();
-        let value = place(text, &rules, zone, &mut date, &mut anchored, &mut prev);
+        let value = place(
+            text,
+            &settings.zones,
+            zone,
+            &mut date,
+            &mut anchored,
+            &mut prev,
+        );
         out.push(RowTime {
             row: i,
             span: row.time.span.clone(),
@@ -160,7 +163,7 @@ fn place(
     let cell = text;
     let text = &*plain_time(text);
     if split_date(text).is_some() || looks_like_date(text) {
-        let stamp = rules.parse_stamp(text)?;
+        let stamp = rules.parse_stamp_in(text, zone)?;
         *date = zone.local(stamp.utc).date();
         *anchored = true;
         *prev = Some(stamp.utc);
