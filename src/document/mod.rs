@@ -48,7 +48,7 @@ pub struct Document<'a> {
     pub roles: Vec<Option<usize>>,
     /// Per heading of `md.headings`: its normalised text
     /// ([`normalize_heading`]), computed once.
-    pub heading_keys: Vec<String>,
+    pub heading_keys: HeadingKeys,
     /// Per heading of `md.headings`: the configured section it names
     /// ([`Settings::match_heading`]), computed once.
     pub heading_kinds: Vec<Option<usize>>,
@@ -60,12 +60,24 @@ impl<'a> Document<'a> {
         let located = frontmatter::locate(text, content_start);
         let md = markdown::parse(text, located.body_start);
         let lines = LineIndex::new(text);
-        let mut heading_keys = Vec::with_capacity(md.headings.len());
+        let mut heading_keys = HeadingKeys {
+            text: String::with_capacity(md.headings.iter().map(|h| h.text.len()).sum()),
+            ends: Vec::with_capacity(md.headings.len()),
+        };
         let mut heading_kinds = Vec::with_capacity(md.headings.len());
+        // Each heading is normalised into this buffer, kept for all of them.
+        let mut key = String::new();
         for h in &md.headings {
-            let (main, paren) = heading_keys_of(&h.text);
-            heading_kinds.push(settings.match_keys(&main, paren.as_deref()));
-            heading_keys.push(main);
+            let (main, paren) = split_paren(&h.text);
+            normalize_words_into(main, &mut key);
+            heading_keys.text.push_str(&key);
+            heading_keys.ends.push(heading_keys.text.len());
+            let main = heading_keys.get(heading_keys.len() - 1).unwrap_or_default();
+            let paren = paren.map(|p| {
+                normalize_words_into(p, &mut key);
+                key.as_str()
+            });
+            heading_kinds.push(settings.match_keys(main, paren.filter(|p| !p.is_empty())));
         }
         let (section_level, sections) = find_sections(&md, &heading_kinds, text.len());
         let mut doc = Document {
@@ -138,8 +150,8 @@ impl<'a> Document<'a> {
     /// higher level.
     pub fn subsection(&self, names: &[&str]) -> Option<(&Heading<'a>, Span)> {
         let headings = &self.md.headings;
-        for (i, (h, n)) in headings.iter().zip(&self.heading_keys).enumerate() {
-            if names.iter().any(|name| n == name) {
+        for (i, (h, n)) in headings.iter().zip(self.heading_keys.iter()).enumerate() {
+            if names.iter().any(|name| n == *name) {
                 let end = headings[i + 1..]
                     .iter()
                     .find(|o| o.level <= h.level)
@@ -196,6 +208,41 @@ impl<'a> Document<'a> {
         self.md.texts[start..]
             .iter()
             .take_while(move |t| t.span.start < span.end)
+    }
+}
+
+/// The normalised text of every heading ([`normalize_heading`]), one after
+/// the other in one string: a string per heading was a tenth of the
+/// allocations of parsing a document.
+#[derive(Debug, Clone, Default)]
+pub struct HeadingKeys {
+    text: String,
+    /// Where each key ends in `text`.
+    ends: Vec<usize>,
+}
+
+impl HeadingKeys {
+    /// The key of heading `i`.
+    pub fn get(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)?;
+        let start = match i.checked_sub(1) {
+            Some(before) => self.ends[before],
+            None => 0,
+        };
+        self.text.get(start..end)
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The keys in heading order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.ends.len()).filter_map(|i| self.get(i))
     }
 }
 
@@ -324,7 +371,7 @@ impl Settings {
 /// parenthetical are ignored. "4. Why Did It Happen? (Root Cause Analysis)"
 /// → "why did it happen".
 pub fn normalize_heading(s: &str) -> String {
-    heading_keys_of(s).0
+    normalize_words(split_paren(s).0)
 }
 
 /// The normalised heading and, when it ends in a parenthetical, the
@@ -450,11 +497,10 @@ fn find_sections(md: &Markdown, kinds: &[Option<usize>], len: usize) -> (u8, Vec
 }
 
 /// Strips Markdown emphasis/code markers from a short inline text.
-pub fn strip_inline_markup(s: &str) -> String {
+pub fn strip_inline_markup(s: &str) -> &str {
     s.trim()
         .trim_matches(|c| c == '*' || c == '_' || c == '`')
         .trim()
-        .to_string()
 }
 
 #[cfg(test)]

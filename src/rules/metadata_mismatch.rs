@@ -1,7 +1,7 @@
 use super::placeholders::is_placeholder_value;
 use super::prelude::*;
 use crate::document::strip_inline_markup;
-use crate::time::{format_duration, parse_duration, Stamp, ZoneRules};
+use crate::time::{format_duration, parse_duration, Stamp};
 use chrono::Duration;
 
 declare_rule! {
@@ -96,10 +96,10 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let value = strip_inline_markup(value);
-        if value.is_empty() || is_placeholder_value(&value) || value.contains('[') {
+        if value.is_empty() || is_placeholder_value(value) || value.contains('[') {
             continue;
         }
-        let value_span = locate(doc.text, &item.span, &value).unwrap_or(item.text_span.clone());
+        let value_span = locate(doc.text, &item.span, value).unwrap_or(item.text_span.clone());
         match field {
             Field::Start | Field::End => {
                 let (key, fm) = if field == Field::Start {
@@ -108,7 +108,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     ("incident_end_time", incident.end_stamp())
                 };
                 let Some(fm) = fm else { continue };
-                let Some(body) = parse_stamp(ctx, &value, fm) else {
+                let Some(body) = parse_stamp(ctx, value, fm) else {
                     continue;
                 };
                 if (body.utc - fm.utc).num_seconds().abs() >= 60 {
@@ -137,7 +137,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 }
             }
             Field::Duration => {
-                let Some(body) = parse_duration(&value) else {
+                let Some(body) = parse_duration(value) else {
                     continue;
                 };
                 let Some((expected, source)) = front_matter_duration(ctx) else {
@@ -166,11 +166,7 @@ fn parse_stamp(ctx: &Ctx<'_>, value: &str, fm: &Stamp) -> Option<Stamp> {
         (true, Some(open)) => value.get(..open).unwrap_or(value).trim(),
         _ => value,
     };
-    let rules = ZoneRules {
-        default: fm.zone,
-        aliases: ctx.settings.zones.aliases.clone(),
-    };
-    rules.parse_stamp(v).ok()
+    ctx.settings.zones.parse_stamp_in(v, fm.zone).ok()
 }
 
 /// The duration the front matter states, or else implies (end − start).
