@@ -179,7 +179,6 @@ pub fn columns(table: &Table) -> ActionColumns {
 }
 
 pub fn extract<'a>(doc: &Document<'a>) -> Vec<ActionItem<'a>> {
-    let mut items = Vec::new();
     let section = doc
         .role_section(Role::ActionItems)
         .map(|i| doc.sections[i].body.clone());
@@ -198,6 +197,16 @@ pub fn extract<'a>(doc: &Document<'a>) -> Vec<ActionItem<'a>> {
             .filter(|&i| cols[i].is_unmistakable())
             .collect();
     }
+    // Every row and list item of the section may be an item.
+    let mut items = Vec::with_capacity(
+        tables
+            .iter()
+            .map(|&ti| doc.md.tables[ti].rows.len())
+            .sum::<usize>()
+            + section
+                .as_ref()
+                .map_or(0, |span| doc.items_in(span).count()),
+    );
     for ti in tables {
         let t = &doc.md.tables[ti];
         let c = &cols[ti];
@@ -237,8 +246,9 @@ pub fn extract<'a>(doc: &Document<'a>) -> Vec<ActionItem<'a>> {
 
 /// The action items written as list items in the section.
 fn list_items<'a>(doc: &Document<'a>, span: &Span, out: &mut Vec<ActionItem<'a>>) {
-    // md.items index → index into `out` of the action item it became.
-    let mut made: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    // md.items index → index into `out` of the action item it became, in
+    // the order of md.items.
+    let mut made: Vec<(usize, usize)> = Vec::new();
     for (index, item) in doc.items_in(span) {
         if item.quoted {
             continue;
@@ -248,7 +258,11 @@ fn list_items<'a>(doc: &Document<'a>, span: &Span, out: &mut Vec<ActionItem<'a>>
             || parsed.id.is_some()
             || (parsed.owner.is_some() || parsed.due.is_some() || parsed.status.is_some())
                 && parsed.description.as_ref().is_some_and(|d| !d.is_blank());
-        let parent = item.parent.and_then(|p| made.get(&p).copied());
+        let parent = item.parent.and_then(|p| {
+            made.binary_search_by_key(&p, |&(index, _)| index)
+                .ok()
+                .map(|at| made[at].1)
+        });
         if let Some(parent) = parent {
             // `  - owner: @alice` under an item adds to it.
             if item.task.is_none() && parsed.id.is_none() {
@@ -261,7 +275,7 @@ fn list_items<'a>(doc: &Document<'a>, span: &Span, out: &mut Vec<ActionItem<'a>>
         }
         if is_item {
             out.push(parsed);
-            made.insert(index, out.len() - 1);
+            made.push((index, out.len() - 1));
         }
     }
 }
@@ -307,9 +321,25 @@ impl Locator<'_> {
     }
 }
 
+/// `part`, a slice of the item's text `whole`, as a field's text: the same
+/// slice of the file when `whole` borrows it, else a copy.
+fn share<'a>(whole: &Cow<'a, str>, part: &str) -> Cow<'a, str> {
+    if let Cow::Borrowed(w) = whole {
+        let start = (part.as_ptr() as usize).wrapping_sub(w.as_ptr() as usize);
+        if let Some(s) = start
+            .checked_add(part.len())
+            .and_then(|end| w.get(start..end))
+            .filter(|s| s.as_ptr() == part.as_ptr())
+        {
+            return Cow::Borrowed(s);
+        }
+    }
+    Cow::Owned(part.to_string())
+}
+
 /// Parses a list item as an action item. Field spans are found in the
 /// item's source text.
-fn list_item<'a>(text: &'a str, item: &ListItem) -> ActionItem<'a> {
+fn list_item<'a>(text: &'a str, item: &ListItem<'a>) -> ActionItem<'a> {
     let src_span = item.text_span.clone();
     let src = text.get(src_span.clone()).unwrap_or("");
     let loc = Locator {
@@ -326,7 +356,7 @@ fn list_item<'a>(text: &'a str, item: &ListItem) -> ActionItem<'a> {
         let span = loc.find(v, 0).unwrap_or(fallback.clone());
         cursor = span.end - src_span.start;
         id = Some(Field {
-            text: v.to_string().into(),
+            text: share(&item.text, v),
             span,
         });
         rest = &plain[m.get(0).map_or(0, |g| g.end())..];
@@ -336,12 +366,12 @@ fn list_item<'a>(text: &'a str, item: &ListItem) -> ActionItem<'a> {
     let mut status = None;
     let mut desc_end = rest.len();
     let mut field_cursor = cursor;
-    let put = |slot: &mut Option<Field>, value: &str, cursor: &mut usize| {
+    let put = |slot: &mut Option<Field<'a>>, value: &str, cursor: &mut usize| {
         let span = loc.find(value, *cursor).unwrap_or(fallback.clone());
         *cursor = span.end.saturating_sub(src_span.start);
         if slot.is_none() {
             *slot = Some(Field {
-                text: value.to_string().into(),
+                text: share(&item.text, value),
                 span,
             });
         }
@@ -356,12 +386,17 @@ fn list_item<'a>(text: &'a str, item: &ListItem) -> ActionItem<'a> {
         if let Some(k) = loc.find(key.as_str(), field_cursor) {
             field_cursor = k.end - src_span.start;
         }
-        match key.as_str().to_ascii_lowercase().as_str() {
-            "owner" | "owners" | "assignee" | "assignees" | "assigned to" => {
-                put(&mut owner, value, &mut field_cursor)
-            }
-            "status" => put(&mut status, value, &mut field_cursor),
-            _ => put(&mut due, value, &mut field_cursor),
+        let key = key.as_str();
+        let is = |k: &str| key.eq_ignore_ascii_case(k);
+        if ["owner", "owners", "assignee", "assignees", "assigned to"]
+            .into_iter()
+            .any(is)
+        {
+            put(&mut owner, value, &mut field_cursor)
+        } else if is("status") {
+            put(&mut status, value, &mut field_cursor)
+        } else {
+            put(&mut due, value, &mut field_cursor)
         }
     }
     if due.is_none() {
@@ -388,7 +423,7 @@ fn list_item<'a>(text: &'a str, item: &ListItem) -> ActionItem<'a> {
         .trim_end_matches(['—', '–', '-', ',', ';', '(', ':'])
         .trim();
     let description = Field {
-        text: description.to_string().into(),
+        text: share(&item.text, description),
         span: if description.is_empty() {
             fallback.clone()
         } else {
