@@ -4,12 +4,14 @@
 use super::load::{did_you_mean, find_key, find_value};
 use super::{Config, ConfigError, RuleSetting};
 use crate::diagnostic::{Level, Severity};
+use crate::document::action_items::normalize_status as normalize_action_status;
 use crate::document::normalize_heading;
 use crate::rules::{self, custom::CustomRule};
 use crate::time::{parse_duration, Zone, ZoneRules};
 use chrono::Duration;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use regex::Regex;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// A configured section, with the normalised forms of its name and aliases.
@@ -47,6 +49,10 @@ pub struct Settings {
     /// Allowed document statuses, as configured.
     pub statuses: Vec<String>,
     pub action_item_statuses: Vec<String>,
+    /// `action_item_statuses` normalised once (see
+    /// [`Settings::action_item_status_keys`]), and the list they were
+    /// normalised from.
+    action_item_status_keys: (Vec<String>, Vec<String>),
     pub incident_id_pattern: Option<Regex>,
     pub timeline_slack: Duration,
     pub options: RuleOptions,
@@ -325,6 +331,14 @@ impl Settings {
             roles,
             statuses: config.statuses.clone(),
             action_item_statuses: config.action_item_statuses.clone(),
+            action_item_status_keys: (
+                config.action_item_statuses.clone(),
+                config
+                    .action_item_statuses
+                    .iter()
+                    .map(|s| normalize_action_status(s))
+                    .collect(),
+            ),
             people: config.people.clone(),
             systems: config.systems.clone(),
             sections,
@@ -392,6 +406,23 @@ impl Settings {
     /// Whether `path` matches an `exclude` glob.
     pub fn excluded(&self, path: &str) -> bool {
         self.exclude.as_ref().is_some_and(|g| g.is_match(path))
+    }
+
+    /// `action_item_statuses`, each normalised
+    /// ([`crate::document::action_items::normalize_status`]): computed once
+    /// rather than for every document, unless the list was changed since.
+    pub fn action_item_status_keys(&self) -> Cow<'_, [String]> {
+        let (from, keys) = &self.action_item_status_keys;
+        if *from == self.action_item_statuses {
+            Cow::Borrowed(keys)
+        } else {
+            Cow::Owned(
+                self.action_item_statuses
+                    .iter()
+                    .map(|s| normalize_action_status(s))
+                    .collect(),
+            )
+        }
     }
 
     /// The configured status that `status` names (case-insensitive;

@@ -532,49 +532,57 @@ pub fn normalize_status(raw: &str) -> String {
         .to_lowercase()
 }
 
-/// The bytes of [`normalize_status`] of an ASCII `raw`, without building
-/// the string.
-fn ascii_status_bytes(raw: &str) -> impl Iterator<Item = u8> + '_ {
-    raw.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '\'')
+/// [`normalize_status`] of an ASCII `raw`, written into `buf`; `None`
+/// when it does not fit.
+fn ascii_status_into<'b>(raw: &str, buf: &'b mut [u8]) -> Option<&'b str> {
+    let t = raw.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '\'');
+    let mut len = 0;
+    for word in t
         .split(|c: char| c.is_whitespace())
         .filter(|w| !w.is_empty())
-        .enumerate()
-        .flat_map(|(i, word)| {
-            (i > 0)
-                .then_some(b' ')
-                .into_iter()
-                .chain(word.bytes().map(|b| b.to_ascii_lowercase()))
-        })
+    {
+        if len > 0 {
+            *buf.get_mut(len)? = b' ';
+            len += 1;
+        }
+        let to = buf.get_mut(len..len + word.len())?;
+        to.copy_from_slice(word.as_bytes());
+        to.make_ascii_lowercase();
+        len += word.len();
+    }
+    std::str::from_utf8(buf.get(..len)?).ok()
 }
 
-/// Whether `normalize_status(raw) == normalized`. Statuses are compared
-/// for every action item, against every allowed status: an ASCII status
-/// (nearly all) is compared as it is normalised, without a new string.
-pub fn status_is(raw: &str, normalized: &str) -> bool {
+/// `f` of [`normalize_status`]`(raw)`. Statuses are compared for every
+/// action item: a short ASCII one (nearly all) is normalised on the stack
+/// instead of into a new string.
+pub fn with_status_key<R>(raw: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; 64];
     if raw.is_ascii() {
-        ascii_status_bytes(raw).eq(normalized.bytes())
-    } else {
-        normalize_status(raw) == normalized
+        if let Some(key) = ascii_status_into(raw, &mut buf) {
+            return f(key);
+        }
     }
+    f(&normalize_status(raw))
+}
+
+/// Whether `normalize_status(raw) == normalized`.
+pub fn status_is(raw: &str, normalized: &str) -> bool {
+    with_status_key(raw, |key| key == normalized)
 }
 
 /// Whether two statuses are the same once normalised
-/// (`normalize_status(a) == normalize_status(b)`), without building either
-/// string when both are ASCII.
+/// (`normalize_status(a) == normalize_status(b)`).
 pub fn same_status(a: &str, b: &str) -> bool {
-    if a.is_ascii() && b.is_ascii() {
-        ascii_status_bytes(a).eq(ascii_status_bytes(b))
-    } else {
-        normalize_status(a) == normalize_status(b)
-    }
+    with_status_key(a, |a| with_status_key(b, |b| a == b))
 }
 
 /// Whether a status means the item is finished (Done or Won't Do).
 pub fn is_finished(item: &ActionItem) -> bool {
     if let Some(s) = item.status.as_ref().filter(|f| !f.is_blank()) {
-        return ["done", "won't do", "wont do"]
-            .iter()
-            .any(|done| status_is(&s.text, done));
+        return with_status_key(&s.text, |key| {
+            matches!(key, "done" | "won't do" | "wont do")
+        });
     }
     item.checked == Some(true)
 }

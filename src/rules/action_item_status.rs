@@ -1,6 +1,6 @@
 use super::missing_column::MissingColumn;
 use super::prelude::*;
-use crate::document::action_items::{normalize_status, same_status, status_is};
+use crate::document::action_items::{normalize_status, status_is, with_status_key};
 
 declare_rule! {
     /// ## What it does
@@ -42,6 +42,7 @@ declare_rule! {
 fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let doc = ctx.doc;
     let allowed = &ctx.settings.action_item_statuses;
+    let allowed_keys = ctx.settings.action_item_status_keys();
     // Built on first use: most documents have no finding to list them in.
     let list = std::cell::OnceCell::new();
     let list = || list.get_or_init(|| allowed.join(", ")).as_str();
@@ -75,7 +76,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 continue;
             }
         };
-        if allowed.iter().any(|a| same_status(a, &status.text)) {
+        if with_status_key(&status.text, |key| allowed_keys.iter().any(|a| a == key)) {
             continue;
         }
         let n = normalize_status(&status.text);
