@@ -11,6 +11,7 @@ use crate::config::Settings;
 use crate::diagnostic::Span;
 use crate::document::Document;
 use crate::language::{clause_start, words, Hit, Pack, INDIVIDUAL_BLAME};
+use std::borrow::Cow;
 
 /// How far back from a phrase its subject is looked for, in bytes. Bounds
 /// the work per match on long lines.
@@ -85,8 +86,6 @@ const PARTICLES: &[&str] = &[
 pub struct People {
     /// Names as written ("Jane Doe", "@jdoe"), deduplicated.
     pub names: Vec<String>,
-    /// The words of each name that is not a handle.
-    tokens: Vec<Vec<String>>,
     /// The configuration's `systems`, lower-cased: before a machine role
     /// ("the Patroni manager") they make it a component.
     systems: Vec<String>,
@@ -127,11 +126,11 @@ impl People {
             for key in ["author", "reviewers"] {
                 if let Some(v) = fm.raw(key) {
                     for value in crate::document::frontmatter::value_list(v) {
-                        for c in candidates(&value) {
-                            if looks_like_person(&c, 4, pack, settings) {
-                                names.push(c);
+                        candidates(&value, |c| {
+                            if looks_like_person(c, 4, pack, settings) {
+                                names.push(c.to_string());
                             }
-                        }
+                        });
                     }
                 }
             }
@@ -139,11 +138,11 @@ impl People {
         if let Some(timeline) = &doc.timeline {
             for row in &timeline.rows {
                 let Some(party) = &row.party else { continue };
-                for c in candidates(&party.text) {
-                    if looks_like_person(&c, 2, pack, settings) {
-                        names.push(c);
+                candidates(&party.text, |c| {
+                    if looks_like_person(c, 2, pack, settings) {
+                        names.push(c.to_string());
                     }
-                }
+                });
             }
         }
         let mut people = People::from_names(names);
@@ -159,14 +158,8 @@ impl People {
     fn from_names(mut names: Vec<String>) -> People {
         names.sort();
         names.dedup();
-        let tokens = names
-            .iter()
-            .filter(|n| !n.starts_with('@'))
-            .map(|n| n.split_whitespace().map(str::to_string).collect())
-            .collect();
         People {
             names,
-            tokens,
             systems: Vec::new(),
         }
     }
@@ -179,14 +172,25 @@ impl People {
         let pack = &*INDIVIDUAL_BLAME;
         let start = clause_start(mask, at, SUBJECT_WINDOW);
         let ws = words(mask, start..at);
-        let lower: Vec<String> = ws.iter().map(|(_, w)| w.to_lowercase()).collect();
+        // A word that is lower-case ASCII already (most are) is its own
+        // lower case.
+        let lower: Vec<Cow<'_, str>> = ws
+            .iter()
+            .map(|&(_, w)| {
+                if w.is_ascii() && !w.bytes().any(|b| b.is_ascii_uppercase()) {
+                    Cow::Borrowed(w)
+                } else {
+                    Cow::Owned(w.to_lowercase())
+                }
+            })
+            .collect();
         let mut i = ws.len();
         let mut gap_end = at;
         let mut hops = 0;
         let mut jumped = false;
         while i > 0 {
             let (span, w) = &ws[i - 1];
-            let l = lower[i - 1].as_str();
+            let l = &*lower[i - 1];
             if mask[span.end..gap_end].contains(&b',') {
                 // "Jane, who was on call, missed": skip the parenthetical.
                 // A single comma is an introductory clause: no subject.
@@ -261,9 +265,9 @@ impl People {
     /// stands for things: looking back, a plural noun after a determiner or
     /// a number ("the pods", "both replicas", "3 nodes") comes before any
     /// person (a pronoun, a role noun such as "engineers", a known name).
-    fn they_means_things(&self, pack: &Pack, ws: &[(Span, &str)], lower: &[String]) -> bool {
+    fn they_means_things(&self, pack: &Pack, ws: &[(Span, &str)], lower: &[Cow<'_, str>]) -> bool {
         for j in (0..ws.len()).rev() {
-            let l = lower[j].as_str();
+            let l = &*lower[j];
             if pack.pronouns.iter().any(|p| p == l)
                 || is_role(pack, l)
                 || is_handle(ws[j].1)
@@ -319,19 +323,29 @@ impl People {
         if !w.chars().next().is_some_and(char::is_uppercase) {
             return None;
         }
-        let eq = |a: &str, b: &str| a == b || a.to_lowercase() == b.to_lowercase();
+        // Equal ignoring case; ASCII (most names) is compared letter by
+        // letter, without lower-cased copies.
+        let eq = |a: &str, b: &str| {
+            a == b
+                || if a.is_ascii() && b.is_ascii() {
+                    a.eq_ignore_ascii_case(b)
+                } else {
+                    a.to_lowercase() == b.to_lowercase()
+                }
+        };
         let mut best: Option<usize> = None;
-        for tokens in &self.tokens {
-            let k = tokens.len();
+        // The words of each name that is not a handle.
+        for name in self.names.iter().filter(|n| !n.starts_with('@')) {
+            let k = name.split_whitespace().count();
             if k > 1
                 && ws.len() >= k
                 && ws[ws.len() - k..]
                     .iter()
-                    .zip(tokens)
+                    .zip(name.split_whitespace())
                     .all(|((_, a), b)| eq(a, b))
             {
                 best = Some(best.map_or(ws.len() - k, |b| b.min(ws.len() - k)));
-            } else if tokens.first().is_some_and(|t| eq(w, t)) && best.is_none() {
+            } else if name.split_whitespace().next().is_some_and(|t| eq(w, t)) && best.is_none() {
                 best = Some(last);
             }
         }
@@ -454,11 +468,11 @@ fn is_role(pack: &Pack, lower: &str) -> bool {
 /// The index of a preposition governing the word at `at` ("for *the
 /// payments team*"), looking back over determiners and at most two other
 /// words.
-fn preposition_before(lower: &[String], at: usize) -> Option<usize> {
+fn preposition_before(lower: &[Cow<'_, str>], at: usize) -> Option<usize> {
     let mut others = 0;
     let mut j = at;
     while j > 0 {
-        let w = lower[j - 1].as_str();
+        let w = &*lower[j - 1];
         if CONJUNCTIONS.contains(&w) {
             return None;
         }
@@ -479,53 +493,88 @@ fn preposition_before(lower: &[String], at: usize) -> Option<usize> {
     None
 }
 
-/// Splits a Responsible Party / author value into candidate names:
-/// "On-call engineer (Jane Doe)" → ["On-call engineer", "Jane Doe"];
-/// "Jane Doe, @bob & Ann" → three.
-fn candidates(value: &str) -> Vec<String> {
-    let mut parts = Vec::new();
-    let mut outer = String::new();
-    let mut inner = String::new();
+/// Calls `f` with each candidate name of a Responsible Party / author
+/// value: "On-call engineer (Jane Doe)" → "Jane Doe", "On-call engineer";
+/// "Jane Doe, @bob & Ann" → three. The bracketed groups come first, then
+/// the text around them (each group read as a blank).
+///
+/// The candidates are slices of the value, except the text around groups
+/// when there are some: this runs for every timeline row.
+fn candidates(value: &str, mut f: impl FnMut(&str)) {
+    // The text outside groups, built only once a group opens.
+    let mut outer: Option<String> = None;
+    // Where the current run of text outside groups starts.
+    let mut run = 0usize;
+    // Where the current group's text starts.
+    let mut inner = 0usize;
     let mut depth = 0usize;
-    for c in value.chars() {
+    for (i, c) in value.char_indices() {
         match c {
             '(' | '[' => {
                 depth += 1;
                 if depth == 1 {
-                    continue;
+                    outer
+                        .get_or_insert_with(String::new)
+                        .push_str(&value[run..i]);
+                    inner = i + 1;
                 }
             }
             ')' | ']' if depth > 0 => {
                 depth -= 1;
                 if depth == 0 {
-                    parts.push(std::mem::take(&mut inner));
-                    outer.push(' ');
-                    continue;
+                    split_candidates(&value[inner..i], &mut f);
+                    outer.get_or_insert_with(String::new).push(' ');
+                    run = i + 1;
                 }
             }
             _ => {}
         }
-        if depth > 0 {
-            inner.push(c);
-        } else {
-            outer.push(c);
+    }
+    match outer {
+        None => split_candidates(value, &mut f),
+        Some(mut outer) => {
+            if depth > 0 {
+                // An unclosed group runs to the end.
+                split_candidates(&value[inner..], &mut f);
+            } else {
+                outer.push_str(&value[run..]);
+            }
+            split_candidates(&outer, &mut f);
         }
     }
-    parts.push(inner);
-    parts.push(outer);
-    let mut out = Vec::new();
-    for part in parts {
-        let part = part.replace(" and ", ",").replace(" / ", ",");
-        for piece in part.split([',', ';', '&', '+', '|']) {
-            let piece = piece
-                .trim()
-                .trim_matches(|c: char| c == '*' || c == '_' || c == '`' || c == '.');
-            if !piece.is_empty() {
-                out.push(piece.to_string());
+}
+
+/// The names in one part of a value: split at ` and `, ` / ` and the
+/// separators `,;&+|`, trimmed of blanks and emphasis marks.
+fn split_candidates(part: &str, f: &mut impl FnMut(&str)) {
+    for a in part.split(" and ") {
+        for b in a.split(" / ") {
+            for piece in b.split([',', ';', '&', '+', '|']) {
+                let piece = piece
+                    .trim()
+                    .trim_matches(|c: char| c == '*' || c == '_' || c == '`' || c == '.');
+                if !piece.is_empty() {
+                    f(piece);
+                }
             }
         }
     }
-    out
+}
+
+/// `f` of `w.to_lowercase()`, lower-cased on the stack when `w` is short
+/// ASCII (words of names are) rather than into a new string.
+fn with_lower<R>(w: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; 64];
+    if w.is_ascii() {
+        if let Some(b) = buf.get_mut(..w.len()) {
+            b.copy_from_slice(w.as_bytes());
+            b.make_ascii_lowercase();
+            if let Ok(lower) = std::str::from_utf8(b) {
+                return f(lower);
+            }
+        }
+    }
+    f(&w.to_lowercase())
 }
 
 /// A person's name: an @handle, or one to `max_words` capitalised words
@@ -535,27 +584,30 @@ fn looks_like_person(c: &str, max_words: usize, pack: &Pack, settings: &Settings
     if in_systems(c, settings) {
         return false;
     }
-    let ws: Vec<&str> = c.split_whitespace().collect();
-    if ws.len() == 1 && c.starts_with('@') {
+    let words = c.split_whitespace().count();
+    if words == 1 && c.starts_with('@') {
         return is_handle(c);
     }
-    if ws.is_empty() || ws.len() > max_words {
+    if words == 0 || words > max_words {
         return false;
     }
-    ws.iter().enumerate().all(|(i, w)| {
-        let lower = w.to_lowercase();
-        if i > 0 && PARTICLES.contains(&lower.as_str()) {
-            return true;
-        }
-        let mut chars = w.chars();
-        let capitalised = chars.next().is_some_and(char::is_uppercase)
+    c.split_whitespace().enumerate().all(|(i, w)| {
+        let capitalised = w.chars().next().is_some_and(char::is_uppercase)
             && w.chars().any(char::is_lowercase)
             && w.chars()
                 .all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '\u{2019}' | '.'));
-        capitalised
-            && !is_system_noun(pack, &lower)
-            && !is_role(pack, &lower)
-            && !pack.pronouns.contains(&lower)
+        if !capitalised && i == 0 {
+            return false;
+        }
+        with_lower(w, |lower| {
+            if i > 0 && PARTICLES.contains(&lower) {
+                return true;
+            }
+            capitalised
+                && !is_system_noun(pack, lower)
+                && !is_role(pack, lower)
+                && !pack.pronouns.iter().any(|p| p == lower)
+        })
     })
 }
 
@@ -569,6 +621,19 @@ fn is_system_noun(pack: &Pack, lower: &str) -> bool {
 
 /// Whether the configuration's `systems` names `c` or one of its words.
 fn in_systems(c: &str, settings: &Settings) -> bool {
+    let systems = &settings.systems;
+    if systems.is_empty() {
+        return false;
+    }
+    if c.is_ascii() && systems.iter().all(|s| s.is_ascii()) {
+        // ASCII lower-cases letter by letter: compared so, without copies.
+        return systems.iter().any(|s| {
+            let s = s.trim();
+            !s.is_empty()
+                && (c.eq_ignore_ascii_case(s)
+                    || c.split_whitespace().any(|w| w.eq_ignore_ascii_case(s)))
+        });
+    }
     let lc = c.to_lowercase();
     settings.systems.iter().any(|s| {
         let s = s.trim().to_lowercase();
@@ -763,12 +828,92 @@ mod tests {
             assert!(!looks_like_person(no, 2, pack, &s), "{no}");
         }
         assert_eq!(
-            candidates("On-call engineer (Jane Doe)"),
+            all_candidates("On-call engineer (Jane Doe)"),
             vec!["Jane Doe", "On-call engineer"]
         );
         assert_eq!(
-            candidates("Jane Doe, @bob and Ann"),
+            all_candidates("Jane Doe, @bob and Ann"),
             vec!["Jane Doe", "@bob", "Ann"]
         );
+    }
+
+    fn all_candidates(value: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        candidates(value, |c| out.push(c.to_string()));
+        out
+    }
+
+    /// The candidates as first written: every part built as a string and
+    /// its separators replaced with commas.
+    fn candidates_by_replacing(value: &str) -> Vec<String> {
+        let mut parts = Vec::new();
+        let mut outer = String::new();
+        let mut inner = String::new();
+        let mut depth = 0usize;
+        for c in value.chars() {
+            match c {
+                '(' | '[' => {
+                    depth += 1;
+                    if depth == 1 {
+                        continue;
+                    }
+                }
+                ')' | ']' if depth > 0 => {
+                    depth -= 1;
+                    if depth == 0 {
+                        parts.push(std::mem::take(&mut inner));
+                        outer.push(' ');
+                        continue;
+                    }
+                }
+                _ => {}
+            }
+            if depth > 0 {
+                inner.push(c);
+            } else {
+                outer.push(c);
+            }
+        }
+        parts.push(inner);
+        parts.push(outer);
+        let mut out = Vec::new();
+        for part in parts {
+            let part = part.replace(" and ", ",").replace(" / ", ",");
+            for piece in part.split([',', ';', '&', '+', '|']) {
+                let piece = piece
+                    .trim()
+                    .trim_matches(|c: char| c == '*' || c == '_' || c == '`' || c == '.');
+                if !piece.is_empty() {
+                    out.push(piece.to_string());
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn candidates_split_as_replacing_the_separators_does() {
+        let pieces = [
+            "Jane", " and ", " / ", "(", ")", "[", "]", ",", ";", "&", "+", "|", " ", "and", "/",
+            "*", "_", ".", "é", "Doe", "@bob",
+        ];
+        let mut seed: u64 = 11;
+        for _ in 0..20_000 {
+            let mut value = String::new();
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            for _ in 0..(seed >> 60) {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                value.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            assert_eq!(
+                all_candidates(&value),
+                candidates_by_replacing(&value),
+                "{value:?}"
+            );
+        }
     }
 }
