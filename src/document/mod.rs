@@ -151,7 +151,7 @@ impl<'a> Document<'a> {
     pub fn subsection(&self, names: &[&str]) -> Option<(&Heading<'a>, Span)> {
         let headings = &self.md.headings;
         for (i, (h, n)) in headings.iter().zip(self.heading_keys.iter()).enumerate() {
-            if names.iter().any(|name| n == *name) {
+            if names.contains(&n) {
                 let end = headings[i + 1..]
                     .iter()
                     .find(|o| o.level <= h.level)

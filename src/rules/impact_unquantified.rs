@@ -67,11 +67,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     // The first Impact heading with a level deeper than or equal to the
     // sections' (a sub-section or a section of its own).
     let impact = headings.iter().enumerate().find(|(i, h)| {
-        h.span.start >= doc.body_start
-            && doc
-                .heading_keys
-                .get(*i)
-                .is_some_and(|k| is_impact_heading(k))
+        h.span.start >= doc.body_start && doc.heading_keys.get(*i).is_some_and(is_impact_heading)
     });
     if let Some((i, h)) = impact {
         let end = headings
