@@ -8,10 +8,11 @@ use serde::de::DeserializeSeed;
 use std::borrow::Cow;
 
 mod flat;
+pub use flat::Flat;
 use serde_yaml::Value;
 
 #[derive(Debug, Clone)]
-pub enum FrontMatter {
+pub enum FrontMatter<'a> {
     /// The file does not start with `---`.
     Missing,
     /// There is a block, but it is not valid YAML or not a mapping.
@@ -20,20 +21,75 @@ pub enum FrontMatter {
         /// Where the problem is (the YAML error's position when known).
         span: Span,
     },
-    Valid(FrontMatterBlock),
+    Valid(FrontMatterBlock<'a>),
 }
 
 #[derive(Debug, Clone)]
-pub struct FrontMatterBlock {
+pub struct FrontMatterBlock<'a> {
     /// The opening `---` line (without its line ending).
     pub open_span: Span,
-    pub mapping: serde_yaml::Mapping,
-    pub keys: Vec<KeyEntry>,
+    values: Values<'a>,
+    pub keys: Vec<KeyEntry<'a>>,
+}
+
+/// The block's values: read in place by the flat reader (most front
+/// matter), or by serde_yaml.
+#[derive(Debug, Clone)]
+enum Values<'a> {
+    Flat(flat::Block<'a>),
+    Yaml(serde_yaml::Mapping),
+}
+
+/// A front-matter value as parsed: by the flat reader or by serde_yaml
+/// ([`FrontMatterBlock::raw`]). Either reads the same text as the same
+/// value; the flat one borrows its strings from the file.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RawValue<'s> {
+    Flat(&'s Flat<'s>),
+    Yaml(&'s Value),
+}
+
+/// A key as written in the file (inside its quotes, if quoted).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key<'a>(&'a str);
+
+impl<'a> Key<'a> {
+    pub fn as_str(&self) -> &'a str {
+        self.0
+    }
+}
+
+impl std::ops::Deref for Key<'_> {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.0
+    }
+}
+
+impl PartialEq<str> for Key<'_> {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Key<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl std::fmt::Display for Key<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
 }
 
 #[derive(Debug, Clone)]
-pub struct KeyEntry {
-    pub key: String,
+pub struct KeyEntry<'a> {
+    /// A slice of the file: a string per key was a tenth of the
+    /// allocations of parsing a document.
+    pub key: Key<'a>,
     /// The key's line, from the key to the end of the line.
     pub line_span: Span,
     pub key_span: Span,
@@ -56,13 +112,13 @@ pub struct FmValue<'s> {
 }
 
 /// Result of locating the block: where it is and where the body starts.
-pub struct Located {
-    pub front_matter: FrontMatter,
+pub struct Located<'a> {
+    pub front_matter: FrontMatter<'a>,
     pub body_start: usize,
 }
 
 /// Finds and parses the front matter. `content_start` skips a BOM.
-pub fn locate(text: &str, content_start: usize) -> Located {
+pub fn locate(text: &str, content_start: usize) -> Located<'_> {
     let Some((open_end, first_line_end)) = opening_line(text, content_start) else {
         return Located {
             front_matter: FrontMatter::Missing,
@@ -159,7 +215,12 @@ fn too_deep_flow(yaml: &str, limit: usize) -> Option<usize> {
     None
 }
 
-fn parse_yaml(text: &str, yaml_start: usize, yaml: &str, open_span: Span) -> FrontMatter {
+fn parse_yaml<'a>(
+    text: &'a str,
+    yaml_start: usize,
+    yaml: &'a str,
+    open_span: Span,
+) -> FrontMatter<'a> {
     if let Some(at) = too_deep_flow(yaml, MAX_FLOW_DEPTH) {
         let at = yaml_start + at;
         return FrontMatter::Invalid {
@@ -171,11 +232,14 @@ fn parse_yaml(text: &str, yaml_start: usize, yaml: &str, open_span: Span) -> Fro
     }
     // Most front matter is flat `key: value` lines: read those directly,
     // and everything else with serde_yaml.
-    let parsed = match flat::parse(yaml) {
-        Some(v) => Ok(v),
-        None => parse_bounded(yaml),
-    };
-    let value: Value = match parsed {
+    if let Some(block) = flat::parse(yaml) {
+        return FrontMatter::Valid(FrontMatterBlock {
+            open_span,
+            values: Values::Flat(block),
+            keys: scan_keys(text, yaml_start, yaml),
+        });
+    }
+    let value: Value = match parse_bounded(yaml) {
         Ok(v) => v,
         Err(e) => {
             let message = e.to_string();
@@ -247,7 +311,7 @@ fn parse_yaml(text: &str, yaml_start: usize, yaml: &str, open_span: Span) -> Fro
     };
     FrontMatter::Valid(FrontMatterBlock {
         open_span,
-        mapping,
+        values: Values::Yaml(mapping),
         keys: scan_keys(text, yaml_start, yaml),
     })
 }
@@ -410,8 +474,9 @@ fn kind_name(v: &Value) -> &'static str {
 }
 
 /// Top-level keys: lines starting in column 0 with `key:`.
-fn scan_keys(text: &str, yaml_start: usize, yaml: &str) -> Vec<KeyEntry> {
-    let mut keys = Vec::new();
+fn scan_keys<'a>(text: &str, yaml_start: usize, yaml: &'a str) -> Vec<KeyEntry<'a>> {
+    // At most one key per line.
+    let mut keys = Vec::with_capacity(yaml.bytes().filter(|&b| b == b'\n').count() + 1);
     let mut pos = 0;
     while pos < yaml.len() {
         let line_end = yaml[pos..]
@@ -423,7 +488,7 @@ fn scan_keys(text: &str, yaml_start: usize, yaml: &str) -> Vec<KeyEntry> {
             let (key, key_len, value_off, value_len) = entry;
             let base = yaml_start + pos;
             keys.push(KeyEntry {
-                key,
+                key: Key(key),
                 line_span: base..base + line.len(),
                 key_span: base..base + key_len,
                 value_span: base + value_off..base + value_off + value_len,
@@ -437,17 +502,17 @@ fn scan_keys(text: &str, yaml_start: usize, yaml: &str) -> Vec<KeyEntry> {
 
 /// Parses `key: value` at column 0. Returns (key, key byte length, value
 /// offset in line, value length).
-fn key_of_line(line: &str) -> Option<(String, usize, usize, usize)> {
+fn key_of_line(line: &str) -> Option<(&str, usize, usize, usize)> {
     let first = line.chars().next()?;
     if first.is_whitespace() || matches!(first, '#' | '-' | '[' | '{') {
         return None;
     }
     let (key, key_len) = if first == '"' || first == '\'' {
         let close = line[1..].find(first)? + 1;
-        (line[1..close].to_string(), close + 1)
+        (&line[1..close], close + 1)
     } else {
         let colon = line.find(':')?;
-        (line[..colon].trim_end().to_string(), colon)
+        (line[..colon].trim_end(), colon)
     };
     let after = line[key_len..].trim_start();
     let colon_at = line.len() - after.len();
@@ -471,17 +536,20 @@ fn strip_comment(value: &str) -> &str {
     }
 }
 
-impl FrontMatterBlock {
-    pub fn key(&self, name: &str) -> Option<&KeyEntry> {
+impl<'a> FrontMatterBlock<'a> {
+    pub fn key(&self, name: &str) -> Option<&KeyEntry<'a>> {
         self.keys.iter().find(|k| k.key == name)
     }
 
     pub fn has(&self, name: &str) -> bool {
-        self.mapping.contains_key(name)
+        self.raw(name).is_some()
     }
 
-    pub fn raw(&self, name: &str) -> Option<&Value> {
-        self.mapping.get(name)
+    pub fn raw(&self, name: &str) -> Option<RawValue<'_>> {
+        match &self.values {
+            Values::Flat(block) => block.get(name).map(RawValue::Flat),
+            Values::Yaml(mapping) => mapping.get(name).map(RawValue::Yaml),
+        }
     }
 
     /// The value of `name` as text with its span, if present.
@@ -493,7 +561,7 @@ impl FrontMatterBlock {
     /// [`Self::keys`] with this stays linear, where [`Self::get`] would look
     /// each key up again (a front matter of 200,000 keys took minutes).
     pub fn entry_value<'s>(&'s self, text: &'s str, entry: &KeyEntry) -> Option<FmValue<'s>> {
-        self.value_at(text, &entry.key, Some(entry))
+        self.value_at(text, entry.key.as_str(), Some(entry))
     }
 
     fn value_at<'s>(
@@ -502,7 +570,7 @@ impl FrontMatterBlock {
         name: &str,
         entry: Option<&KeyEntry>,
     ) -> Option<FmValue<'s>> {
-        let value = self.mapping.get(name)?;
+        let value = self.raw(name)?;
         let (span, raw) = match entry {
             Some(k) if !k.value_span.is_empty() => {
                 (k.value_span.clone(), &text[k.value_span.clone()])
@@ -511,10 +579,10 @@ impl FrontMatterBlock {
             None => (self.open_span.clone(), ""),
         };
         Some(FmValue {
-            text: value_cow(value),
+            text: value.text(),
             raw,
             span,
-            is_sequence: matches!(value, Value::Sequence(_)),
+            is_sequence: value.is_sequence(),
         })
     }
 }
@@ -531,30 +599,80 @@ fn value_cow(value: &Value) -> Cow<'_, str> {
         Value::Bool(b) => Cow::Owned(b.to_string()),
         Value::Number(n) => Cow::Owned(n.to_string()),
         Value::String(s) => Cow::Borrowed(s.trim()),
-        Value::Sequence(seq) => Cow::Owned(
-            seq.iter()
-                .map(value_cow)
-                .filter(|s| !s.is_empty())
-                .collect::<Vec<_>>()
-                .join(", "),
-        ),
+        Value::Sequence(seq) => join_items(seq.iter().map(value_cow)),
         Value::Tagged(t) => value_cow(&t.value),
     }
 }
 
-/// A value as a list of strings: a YAML list, or a comma-separated string.
-pub fn value_list(value: &Value) -> Vec<String> {
+/// [`value_cow`] of a value the flat reader read.
+fn flat_cow<'s>(value: &'s Flat<'_>) -> Cow<'s, str> {
     match value {
-        Value::Sequence(seq) => seq
+        Flat::Str(s) => Cow::Borrowed(s.trim()),
+        Flat::Number(n) => Cow::Owned(n.to_string()),
+        Flat::Seq(items) => join_items(items.iter().map(flat_cow)),
+    }
+}
+
+/// The non-empty items joined with ", ": the only one itself when there is
+/// one (the template's `[Name or Role]`), else one new string.
+fn join_items<'s>(items: impl Iterator<Item = Cow<'s, str>>) -> Cow<'s, str> {
+    let mut joined = Cow::Borrowed("");
+    for item in items.filter(|s| !s.is_empty()) {
+        if joined.is_empty() {
+            joined = item;
+        } else {
+            let j = joined.to_mut();
+            j.push_str(", ");
+            j.push_str(&item);
+        }
+    }
+    joined
+}
+
+impl<'s> RawValue<'s> {
+    /// The value as text: [`value_text`], borrowed where it can be.
+    pub fn text(self) -> Cow<'s, str> {
+        match self {
+            RawValue::Flat(v) => flat_cow(v),
+            RawValue::Yaml(v) => value_cow(v),
+        }
+    }
+
+    /// Whether YAML reads it as a sequence.
+    pub fn is_sequence(self) -> bool {
+        matches!(
+            self,
+            RawValue::Flat(Flat::Seq(_)) | RawValue::Yaml(Value::Sequence(_))
+        )
+    }
+}
+
+/// A value as a list of strings: a YAML list, or a comma-separated string.
+pub fn value_list(value: RawValue<'_>) -> Vec<String> {
+    let mut list = Vec::new();
+    for_each_list_item(value, |item| list.push(item.to_string()));
+    list
+}
+
+/// Calls `f` with each item of [`value_list`], without copying them.
+pub fn for_each_list_item(value: RawValue<'_>, mut f: impl FnMut(&str)) {
+    match value {
+        RawValue::Flat(Flat::Seq(seq)) => seq
             .iter()
-            .map(value_text)
+            .map(flat_cow)
             .filter(|s| !s.is_empty())
-            .collect(),
-        other => value_text(other)
+            .for_each(|s| f(&s)),
+        RawValue::Yaml(Value::Sequence(seq)) => seq
+            .iter()
+            .map(value_cow)
+            .filter(|s| !s.is_empty())
+            .for_each(|s| f(&s)),
+        other => other
+            .text()
             .split([',', ';'])
-            .map(|s| s.trim().to_string())
+            .map(str::trim)
             .filter(|s| !s.is_empty())
-            .collect(),
+            .for_each(f),
     }
 }
 
@@ -562,7 +680,7 @@ pub fn value_list(value: &Value) -> Vec<String> {
 mod tests {
     use super::*;
 
-    fn valid(text: &str) -> (FrontMatterBlock, usize) {
+    fn valid(text: &str) -> (FrontMatterBlock<'_>, usize) {
         let l = locate(text, 0);
         match l.front_matter {
             FrontMatter::Valid(b) => (b, l.body_start),
@@ -743,8 +861,26 @@ mod tests {
     #[test]
     fn lists_from_sequences_and_strings() {
         let v: Value = serde_yaml::from_str("[a, b]").unwrap();
-        assert_eq!(value_list(&v), vec!["a", "b"]);
+        assert_eq!(value_list(RawValue::Yaml(&v)), vec!["a", "b"]);
         let v: Value = serde_yaml::from_str("\"a, b\"").unwrap();
-        assert_eq!(value_list(&v), vec!["a", "b"]);
+        assert_eq!(value_list(RawValue::Yaml(&v)), vec!["a", "b"]);
+        for text in [
+            "---\nr: [a, b]\ns: \"a, b\"\n---\n",
+            "---\nr: [a, '', 1, b ]\ns: a; b,,c\n---\n",
+        ] {
+            let (fm, _) = valid(text);
+            assert!(matches!(fm.raw("r"), Some(RawValue::Flat(_))));
+            let yaml = &text[4..text.len() - 4];
+            let Value::Mapping(m) = serde_yaml::from_str::<Value>(yaml).unwrap() else {
+                panic!()
+            };
+            for key in ["r", "s"] {
+                let flat = fm.raw(key).unwrap();
+                let full = RawValue::Yaml(&m[key]);
+                assert_eq!(value_list(flat), value_list(full), "{key}");
+                assert_eq!(flat.text(), full.text(), "{key}");
+                assert_eq!(flat.is_sequence(), full.is_sequence(), "{key}");
+            }
+        }
     }
 }

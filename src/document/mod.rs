@@ -34,7 +34,7 @@ pub struct Document<'a> {
     pub lines: LineIndex,
     /// First byte after a BOM.
     pub content_start: usize,
-    pub front_matter: FrontMatter,
+    pub front_matter: FrontMatter<'a>,
     /// First byte after the front matter.
     pub body_start: usize,
     pub md: Markdown<'a>,
@@ -103,7 +103,7 @@ impl<'a> Document<'a> {
     }
 
     /// The valid front matter, if any.
-    pub fn fm(&self) -> Option<&FrontMatterBlock> {
+    pub fn fm(&self) -> Option<&FrontMatterBlock<'a>> {
         match &self.front_matter {
             FrontMatter::Valid(b) => Some(b),
             _ => None,

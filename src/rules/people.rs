@@ -125,13 +125,13 @@ impl People {
         if let Some(fm) = doc.fm() {
             for key in ["author", "reviewers"] {
                 if let Some(v) = fm.raw(key) {
-                    for value in crate::document::frontmatter::value_list(v) {
-                        candidates(&value, |c| {
+                    crate::document::frontmatter::for_each_list_item(v, |value| {
+                        candidates(value, |c| {
                             if looks_like_person(c, 4, pack, settings) {
                                 names.push(c.to_string());
                             }
                         });
-                    }
+                    });
                 }
             }
         }

@@ -7,14 +7,100 @@
 //! caller then parses the block with serde_yaml as before. Refusing is
 //! always safe, so every doubt refuses.
 
-use serde_yaml::{Mapping, Value};
+use serde_yaml::Number;
+use std::borrow::Cow;
+use std::collections::HashMap;
 
-/// The block's value, if it is in the subset.
-pub(crate) fn parse(yaml: &str) -> Option<Value> {
+/// A value of the subset, as serde_yaml reads it (a string, a number or a
+/// list of them), with the text of a string borrowed from the block.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Flat<'a> {
+    Str(Cow<'a, str>),
+    Number(Number),
+    Seq(Vec<Flat<'a>>),
+}
+
+/// A block of the subset: its keys, in order, with their values. A string
+/// value is a slice of the block (a copy only for `''` in single quotes),
+/// where a `serde_yaml::Mapping` needs a string for every key and value.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Block<'a> {
+    entries: Vec<(&'a str, Flat<'a>)>,
+    /// Key → index into `entries`, once a block has more than [`SCANNED`]
+    /// keys: looking each key up in order would be quadratic (a front
+    /// matter of 200,000 keys).
+    index: Option<HashMap<&'a str, usize>>,
+}
+
+/// Blocks of up to this many keys are searched in order.
+const SCANNED: usize = 16;
+
+impl<'a> Block<'a> {
+    /// The value of `key`.
+    pub(crate) fn get(&self, key: &str) -> Option<&Flat<'a>> {
+        let at = match &self.index {
+            Some(index) => *index.get(key)?,
+            None => self.entries.iter().position(|(k, _)| *k == key)?,
+        };
+        self.entries.get(at).map(|(_, v)| v)
+    }
+
+    /// Adds a key; `false` if the block has it already.
+    fn insert(&mut self, key: &'a str, value: Flat<'a>) -> bool {
+        if self.get(key).is_some() {
+            return false;
+        }
+        self.entries.push((key, value));
+        match &mut self.index {
+            Some(index) => {
+                index.insert(key, self.entries.len() - 1);
+            }
+            None if self.entries.len() > SCANNED => {
+                let index = self
+                    .entries
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (k, _))| (*k, i))
+                    .collect();
+                self.index = Some(index);
+            }
+            None => {}
+        }
+        true
+    }
+
+    /// The block as serde_yaml's value: a mapping, or null when empty.
+    #[cfg(test)]
+    pub(crate) fn to_value(&self) -> serde_yaml::Value {
+        use serde_yaml::Value;
+        fn value(v: &Flat) -> Value {
+            match v {
+                Flat::Str(s) => Value::String(s.to_string()),
+                Flat::Number(n) => Value::Number(n.clone()),
+                Flat::Seq(items) => Value::Sequence(items.iter().map(value).collect()),
+            }
+        }
+        if self.entries.is_empty() {
+            return Value::Null;
+        }
+        Value::Mapping(
+            self.entries
+                .iter()
+                .map(|(k, v)| (Value::String(k.to_string()), value(v)))
+                .collect(),
+        )
+    }
+}
+
+/// The block's keys and values, if it is in the subset.
+pub(crate) fn parse(yaml: &str) -> Option<Block<'_>> {
     if !yaml.chars().all(allowed) {
         return None;
     }
-    let mut mapping = Mapping::new();
+    let mut block = Block {
+        entries: Vec::with_capacity(yaml.bytes().filter(|&b| b == b'\n').count() + 1),
+        index: None,
+    };
     for line in yaml.split('\n') {
         let line = line.strip_suffix('\r').unwrap_or(line);
         if line.contains('\r') {
@@ -33,22 +119,17 @@ pub(crate) fn parse(yaml: &str) -> Option<Value> {
         {
             return None;
         }
-        let key = match plain(key)? {
-            Value::String(s) => Value::String(s),
-            _ => return None,
+        let Flat::Str(Cow::Borrowed(key)) = plain(key)? else {
+            return None;
         };
         let value = value(line[colon + 2..].trim_matches(' '))?;
-        if mapping.contains_key(&key) {
+        if !block.insert(key, value) {
             return None;
         }
-        mapping.insert(key, value);
     }
-    // A block of comments and blank lines is YAML's null.
-    Some(if mapping.is_empty() {
-        Value::Null
-    } else {
-        Value::Mapping(mapping)
-    })
+    // A block of comments and blank lines is YAML's null, which the
+    // caller reads as an empty mapping.
+    Some(block)
 }
 
 /// Characters libyaml reads as printable and not as line breaks, plus the
@@ -64,11 +145,11 @@ fn allowed(c: char) -> bool {
 }
 
 /// A value on a key's line (trimmed, not empty).
-fn value(v: &str) -> Option<Value> {
+fn value(v: &str) -> Option<Flat<'_>> {
     if let Some(inner) = v.strip_prefix('[') {
         let inner = inner.strip_suffix(']')?;
         if inner.bytes().all(|b| b == b' ') {
-            return Some(Value::Sequence(Vec::new()));
+            return Some(Flat::Seq(Vec::new()));
         }
         let mut items = Vec::new();
         for item in inner.split(',') {
@@ -81,7 +162,7 @@ fn value(v: &str) -> Option<Value> {
             }
             items.push(scalar(item)?);
         }
-        return Some(Value::Sequence(items));
+        return Some(Flat::Seq(items));
     }
     if v.contains(" #") || v.ends_with(':') {
         return None;
@@ -90,21 +171,24 @@ fn value(v: &str) -> Option<Value> {
 }
 
 /// A quoted or plain scalar filling all of `s`.
-fn scalar(s: &str) -> Option<Value> {
+fn scalar(s: &str) -> Option<Flat<'_>> {
     if let Some(inner) = s.strip_prefix('"') {
         let inner = inner.strip_suffix('"')?;
         if inner.contains(['"', '\\']) {
             return None;
         }
-        return Some(Value::String(inner.to_string()));
+        return Some(Flat::Str(Cow::Borrowed(inner)));
     }
     if let Some(inner) = s.strip_prefix('\'') {
         let inner = inner.strip_suffix('\'')?;
+        if !inner.contains('\'') {
+            return Some(Flat::Str(Cow::Borrowed(inner)));
+        }
         // Inside, a quote is written twice.
         if inner.replace("''", "").contains('\'') {
             return None;
         }
-        return Some(Value::String(inner.replace("''", "'")));
+        return Some(Flat::Str(Cow::Owned(inner.replace("''", "'"))));
     }
     if s.contains(": ") {
         return None;
@@ -119,7 +203,7 @@ const SPECIAL: &[&str] = &[
 ];
 
 /// A plain scalar: a string, or a simple decimal number.
-fn plain(s: &str) -> Option<Value> {
+fn plain(s: &str) -> Option<Flat<'_>> {
     let b = s.as_bytes();
     let first = *b.first()?;
     if first.is_ascii_digit() {
@@ -134,22 +218,22 @@ fn plain(s: &str) -> Option<Value> {
     if s.len() <= 8 && SPECIAL.iter().any(|w| w.eq_ignore_ascii_case(s)) {
         return None;
     }
-    Some(Value::String(s.to_string()))
+    Some(Flat::Str(Cow::Borrowed(s)))
 }
 
 /// A plain scalar starting with a digit: `0`, an integer without a leading
 /// zero, a decimal fraction, or text that cannot be a number.
-fn number_or_text(s: &str) -> Option<Value> {
+fn number_or_text(s: &str) -> Option<Flat<'_>> {
     let b = s.as_bytes();
     let digits = |x: &[u8]| !x.is_empty() && x.iter().all(u8::is_ascii_digit);
     let int_part = |x: &[u8]| x == b"0" || digits(x) && x[0] != b'0';
     if int_part(b) && b.len() <= 18 {
-        return Some(Value::Number(s.parse::<u64>().ok()?.into()));
+        return Some(Flat::Number(s.parse::<u64>().ok()?.into()));
     }
     if let Some(dot) = s.find('.') {
         let (i, f) = (&b[..dot], &b[dot + 1..]);
         if int_part(i) && i.len() <= 15 && digits(f) && f.len() <= 15 {
-            return Some(Value::Number(s.parse::<f64>().ok()?.into()));
+            return Some(Flat::Number(s.parse::<f64>().ok()?.into()));
         }
     }
     // Numbers hold only digits, letters, `.`, `_` and signs, a sign only
@@ -166,7 +250,7 @@ fn number_or_text(s: &str) -> Option<Value> {
         .enumerate()
         .skip(1)
         .any(|(i, c)| matches!(c, b'+' | b'-') && !matches!(b[i - 1], b'e' | b'E'));
-    (letter || other || inner_sign).then(|| Value::String(s.to_string()))
+    (letter || other || inner_sign).then_some(Flat::Str(Cow::Borrowed(s)))
 }
 
 #[cfg(test)]
@@ -359,7 +443,7 @@ mod tests {
     ];
 
     fn check(yaml: &str) -> bool {
-        match parse(yaml) {
+        match parse(yaml).map(|block| block.to_value()) {
             Some(fast) => {
                 let full = parse_bounded(yaml);
                 assert!(
