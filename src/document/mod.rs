@@ -388,8 +388,11 @@ fn heading_keys_of(s: &str) -> (String, Option<String>) {
 /// A heading, trimmed, and its closing parenthetical if it ends in one.
 fn split_paren(s: &str) -> (&str, Option<&str>) {
     let s = s.trim();
-    match (s.ends_with(')'), s.rfind('(')) {
-        (true, Some(open)) if open > 0 => (&s[..open], Some(&s[open + 1..s.len() - 1])),
+    if !s.ends_with(')') {
+        return (s, None);
+    }
+    match s.rfind('(') {
+        Some(open) if open > 0 => (&s[..open], Some(&s[open + 1..s.len() - 1])),
         _ => (s, None),
     }
 }
@@ -409,27 +412,31 @@ fn normalize_words_into(s: &str, out: &mut String) {
     // digit; tokens without one are emoji, mojibake or punctuation.
     out.clear();
     if s.is_ascii() {
-        // The same, byte by byte: in ASCII every token without a letter or
-        // digit adds nothing, and a blank ends a word as a token end does.
-        let mut word_start: Option<usize> = None;
-        for b in s.bytes().chain(std::iter::once(b' ')) {
-            if b.is_ascii_alphanumeric() {
-                if word_start.is_none() {
-                    if !out.is_empty() {
-                        out.push(' ');
-                    }
-                    word_start = Some(out.len());
-                }
-                out.push(char::from(b.to_ascii_lowercase()));
-            } else if let Some(start) = word_start.take() {
-                if start == 0 && out.bytes().all(|b| b.is_ascii_digit()) {
-                    out.clear();
-                }
+        // The same, a word at a time: in ASCII every token without a letter
+        // or digit adds nothing, and a blank ends a word as a token end
+        // does. Lower-casing all at the end gives the same words.
+        for word in s
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+        {
+            if out.is_empty() && word.bytes().all(|b| b.is_ascii_digit()) {
+                // A leading number prefix ("4", "1 2" from "1.2").
+                continue;
             }
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
         }
+        out.make_ascii_lowercase();
         strip_letter_prefix(s, out);
         return;
     }
+    normalize_any_words_into(s, out);
+}
+
+/// [`normalize_words_into`] for any text, char by char (`out` empty).
+fn normalize_any_words_into(s: &str, out: &mut String) {
     for token in s.split_whitespace() {
         if !token.bytes().any(|b| b.is_ascii_alphanumeric()) {
             continue;
@@ -520,6 +527,32 @@ mod tests {
         assert_eq!(normalize_heading("1.2 Incident ID"), "incident id");
         assert_eq!(normalize_heading("🚨 TIMELINE"), "timeline");
         assert_eq!(normalize_heading("Follow-ups"), "follow ups");
+    }
+
+    #[test]
+    fn ascii_headings_normalise_as_any_text_does() {
+        let pieces = [
+            "1", "2.", "4", "A.", "a", " ", "  ", "\t", "-", "Title", "ID", "(x)", ".", "?", "#",
+            "9x", "x9", "B", "_",
+        ];
+        let mut seed: u64 = 5;
+        for _ in 0..20_000 {
+            let mut s = String::new();
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            for _ in 0..(seed >> 61) + 1 {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                s.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            let mut fast = String::new();
+            normalize_words_into(&s, &mut fast);
+            let mut any = String::new();
+            normalize_any_words_into(&s, &mut any);
+            assert_eq!(fast, any, "{s:?}");
+        }
     }
 
     #[test]

@@ -47,13 +47,14 @@ fn is_why(item: &ListItem) -> bool {
             return true;
         }
     }
-    let t = item.text.trim_start().to_ascii_lowercase();
-    t == "why"
-        || t.starts_with("why:")
-        || t.starts_with("why?")
-        || t.starts_with("why -")
-        || t.starts_with("why —")
-        || t.starts_with("why ")
+    // Compared ignoring ASCII case, as the text lower-cased would be,
+    // without lower-casing all of it.
+    let t = item.text.trim_start();
+    let starts = |p: &str| t.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
+    t.eq_ignore_ascii_case("why")
+        || ["why:", "why?", "why -", "why —", "why "]
+            .into_iter()
+            .any(starts)
 }
 
 pub fn extract(doc: &Document) -> Vec<RootCause> {
