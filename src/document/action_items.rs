@@ -12,7 +12,7 @@
 
 use super::{with_header_key, Document, ListItem, Role, Table};
 use crate::diagnostic::Span;
-use regex::Regex;
+use regex::{CaptureLocations, Regex};
 use std::borrow::Cow;
 use std::sync::LazyLock;
 
@@ -189,25 +189,29 @@ pub fn extract<'a>(doc: &Document<'a>) -> Vec<ActionItem<'a>> {
     };
     // Each table's columns, read once from its header.
     let cols: Vec<ActionColumns> = doc.md.tables.iter().map(columns).collect();
-    let mut tables: Vec<usize> = (0..doc.md.tables.len())
-        .filter(|&i| in_section(&doc.md.tables[i]) && cols[i].is_action_table())
-        .collect();
-    if tables.is_empty() {
-        tables = (0..doc.md.tables.len())
-            .filter(|&i| cols[i].is_unmistakable())
-            .collect();
-    }
+    let cols = &cols;
+    let in_section_table = |i: usize| in_section(&doc.md.tables[i]) && cols[i].is_action_table();
+    // The action tables of the section, or else the unmistakable ones.
+    let section_tables = (0..doc.md.tables.len()).any(in_section_table);
+    let tables = || {
+        (0..doc.md.tables.len()).filter(move |&i| {
+            if section_tables {
+                in_section_table(i)
+            } else {
+                cols[i].is_unmistakable()
+            }
+        })
+    };
     // Every row and list item of the section may be an item.
     let mut items = Vec::with_capacity(
-        tables
-            .iter()
-            .map(|&ti| doc.md.tables[ti].rows.len())
+        tables()
+            .map(|ti| doc.md.tables[ti].rows.len())
             .sum::<usize>()
             + section
                 .as_ref()
                 .map_or(0, |span| doc.items_in(span).count()),
     );
-    for ti in tables {
+    for ti in tables() {
         let t = &doc.md.tables[ti];
         let c = &cols[ti];
         for row in &t.rows {
@@ -249,11 +253,17 @@ fn list_items<'a>(doc: &Document<'a>, span: &Span, out: &mut Vec<ActionItem<'a>>
     // md.items index → index into `out` of the action item it became, in
     // the order of md.items.
     let mut made: Vec<(usize, usize)> = Vec::new();
+    thread_local! {
+        static SLOTS: std::cell::Cell<Option<Slots>> = const { std::cell::Cell::new(None) };
+    }
+    // The thread's slots, taken for this section and put back after it
+    // (missing while the thread is torn down: then new ones).
+    let mut slots = SLOTS.try_with(std::cell::Cell::take).ok().flatten();
     for (index, item) in doc.items_in(span) {
         if item.quoted {
             continue;
         }
-        let parsed = list_item(doc.text, item);
+        let parsed = list_item(doc.text, item, slots.get_or_insert_with(Slots::new));
         let is_item = item.task.is_some()
             || parsed.id.is_some()
             || (parsed.owner.is_some() || parsed.due.is_some() || parsed.status.is_some())
@@ -277,6 +287,9 @@ fn list_items<'a>(doc: &Document<'a>, span: &Span, out: &mut Vec<ActionItem<'a>>
             out.push(parsed);
             made.push((index, out.len() - 1));
         }
+    }
+    if let Some(slots) = slots {
+        let _ = SLOTS.try_with(|s| s.set(Some(slots)));
     }
 }
 
@@ -337,9 +350,35 @@ fn share<'a>(whole: &Cow<'a, str>, part: &str) -> Cow<'a, str> {
     Cow::Owned(part.to_string())
 }
 
+/// Capture slots of the list-item patterns, made once per thread: a search
+/// with `captures` makes new ones for every item and every match.
+struct Slots {
+    id: CaptureLocations,
+    field: CaptureLocations,
+    due: CaptureLocations,
+    trailer: CaptureLocations,
+}
+
+impl Slots {
+    fn new() -> Slots {
+        Slots {
+            id: TASK_ID.capture_locations(),
+            field: TASK_FIELD.capture_locations(),
+            due: DUE_WORD.capture_locations(),
+            trailer: TRAILER.capture_locations(),
+        }
+    }
+}
+
+/// Group `i` of the last search with `slots` in `hay`.
+fn group<'h>(slots: &CaptureLocations, hay: &'h str, i: usize) -> Option<&'h str> {
+    let (start, end) = slots.get(i)?;
+    hay.get(start..end)
+}
+
 /// Parses a list item as an action item. Field spans are found in the
 /// item's source text.
-fn list_item<'a>(text: &'a str, item: &ListItem<'a>) -> ActionItem<'a> {
+fn list_item<'a>(text: &'a str, item: &ListItem<'a>, slots: &mut Slots) -> ActionItem<'a> {
     let src_span = item.text_span.clone();
     let src = text.get(src_span.clone()).unwrap_or("");
     let loc = Locator {
@@ -351,15 +390,15 @@ fn list_item<'a>(text: &'a str, item: &ListItem<'a>) -> ActionItem<'a> {
     let mut rest = plain;
     let mut cursor = 0usize;
     let mut id = None;
-    if let Some(m) = TASK_ID.captures(plain) {
-        let v = m.get(1).map_or("", |g| g.as_str());
+    if let Some(m) = TASK_ID.captures_read(&mut slots.id, plain) {
+        let v = group(&slots.id, plain, 1).unwrap_or("");
         let span = loc.find(v, 0).unwrap_or(fallback.clone());
         cursor = span.end - src_span.start;
         id = Some(Field {
             text: share(&item.text, v),
             span,
         });
-        rest = &plain[m.get(0).map_or(0, |g| g.end())..];
+        rest = &plain[m.end()..];
     }
     let mut owner = None;
     let mut due = None;
@@ -376,17 +415,24 @@ fn list_item<'a>(text: &'a str, item: &ListItem<'a>) -> ActionItem<'a> {
             });
         }
     };
-    for cap in TASK_FIELD.captures_iter(rest) {
-        let (Some(whole), Some(key), Some(value)) = (cap.get(0), cap.get(1), cap.get(2)) else {
+    // The matches, in order, as `captures_iter` gives them (the pattern
+    // never matches empty text).
+    let mut at = 0;
+    while let Some(whole) = TASK_FIELD.captures_read_at(&mut slots.field, rest, at) {
+        if whole.is_empty() {
+            break;
+        }
+        at = whole.end();
+        let (Some(key), Some(value)) = (group(&slots.field, rest, 1), group(&slots.field, rest, 2))
+        else {
             continue;
         };
         desc_end = desc_end.min(whole.start());
-        let value = value.as_str().trim();
+        let value = value.trim();
         // The value follows its key in the source too.
-        if let Some(k) = loc.find(key.as_str(), field_cursor) {
+        if let Some(k) = loc.find(key, field_cursor) {
             field_cursor = k.end - src_span.start;
         }
-        let key = key.as_str();
         let is = |k: &str| key.eq_ignore_ascii_case(k);
         if ["owner", "owners", "assignee", "assignees", "assigned to"]
             .into_iter()
@@ -400,20 +446,21 @@ fn list_item<'a>(text: &'a str, item: &ListItem<'a>) -> ActionItem<'a> {
         }
     }
     if due.is_none() {
-        if let Some(cap) = DUE_WORD.captures(rest) {
-            if let (Some(whole), Some(value)) = (cap.get(0), cap.get(1)) {
+        if let Some(whole) = DUE_WORD.captures_read(&mut slots.due, rest) {
+            if let Some(value) = group(&slots.due, rest, 1) {
                 desc_end = desc_end.min(whole.start());
-                put(&mut due, value.as_str(), &mut field_cursor);
+                put(&mut due, value, &mut field_cursor);
             }
         }
     }
     if owner.is_none() {
-        if let Some(cap) = TRAILER.captures(&rest[..desc_end]) {
-            if let (Some(whole), Some(handle)) = (cap.get(0), cap.get(1)) {
+        let hay = &rest[..desc_end];
+        if let Some(whole) = TRAILER.captures_read(&mut slots.trailer, hay) {
+            if let Some(handle) = group(&slots.trailer, hay, 1) {
                 desc_end = whole.start();
-                put(&mut owner, handle.as_str(), &mut field_cursor);
-                if let Some(date) = cap.get(2) {
-                    put(&mut due, date.as_str(), &mut field_cursor);
+                put(&mut owner, handle, &mut field_cursor);
+                if let Some(date) = group(&slots.trailer, hay, 2) {
+                    put(&mut due, date, &mut field_cursor);
                 }
             }
         }
