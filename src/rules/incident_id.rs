@@ -1,6 +1,7 @@
 use super::placeholders::is_placeholder_value;
 use super::prelude::*;
 use regex::Regex;
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 declare_rule! {
@@ -72,32 +73,45 @@ fn ordered_marker(s: &str) -> Option<usize> {
     (blanks > 0).then_some(digits + 1 + blanks)
 }
 
-struct Found {
-    id: String,
+/// An incident ID found in the document, borrowed from it where it can be.
+struct Found<'d> {
+    id: Cow<'d, str>,
     span: Span,
+}
+
+/// The front matter's `incident_id`, unless it is empty or a placeholder.
+fn front_matter_id<'d>(doc: &'d Document<'_>) -> Option<Found<'d>> {
+    let v = doc.fm_value("incident_id")?;
+    let text = v.text.trim();
+    let raw = if v.raw.is_empty() { text } else { v.raw };
+    if text.is_empty() || is_placeholder_value(raw) || raw.starts_with('[') {
+        return None;
+    }
+    let id = match v.text {
+        Cow::Borrowed(t) => Cow::Borrowed(t.trim()),
+        Cow::Owned(ref t) => Cow::Owned(t.trim().to_string()),
+    };
+    Some(Found { id, span: v.span })
 }
 
 fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let doc = ctx.doc;
-    let mut ids = Vec::new();
-    if let Some(v) = doc.fm_value("incident_id") {
-        let text = v.text.trim();
-        let raw = if v.raw.is_empty() { text } else { v.raw };
-        if !text.is_empty() && !is_placeholder_value(raw) && !raw.starts_with('[') {
-            ids.push(Found {
-                id: text.to_string(),
-                span: v.span,
-            });
-        }
-    }
+    let from_front_matter = front_matter_id(doc);
     let section = doc.subsection(&["incident id", "incident identifier", "incident number"]);
-    if let Some((_, span)) = &section {
-        ids.extend(first_token(doc.text, span));
-    }
-    if ids.is_empty() {
-        ids.extend(in_prose(doc));
-    }
-    if ids.is_empty() {
+    let from_section = section
+        .as_ref()
+        .and_then(|(_, span)| first_token(doc.text, span));
+    let from_prose = if from_front_matter.is_none() && from_section.is_none() {
+        in_prose(doc)
+    } else {
+        None
+    };
+    let mut ids = from_front_matter
+        .into_iter()
+        .chain(from_section)
+        .chain(from_prose)
+        .peekable();
+    if ids.peek().is_none() {
         let span = match (&section, doc.fm()) {
             (Some((h, _)), _) => h.span.clone(),
             (None, Some(fm)) => fm.open_span.clone(),
@@ -144,19 +158,15 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
 /// first token of section 1.2 (not a phrase in the prose). `pmlint sync`
 /// keys issues by it.
 pub(crate) fn declared(doc: &Document<'_>) -> Option<String> {
-    if let Some(v) = doc.fm_value("incident_id") {
-        let text = v.text.trim();
-        let raw = if v.raw.is_empty() { text } else { v.raw };
-        if !text.is_empty() && !is_placeholder_value(raw) && !raw.starts_with('[') {
-            return Some(text.to_string());
-        }
+    if let Some(f) = front_matter_id(doc) {
+        return Some(f.id.into_owned());
     }
     let (_, span) = doc.subsection(&["incident id", "incident identifier", "incident number"])?;
-    first_token(doc.text, &span).map(|f| f.id)
+    first_token(doc.text, &span).map(|f| f.id.into_owned())
 }
 
 /// The first token of the first line of text in a sub-section body.
-fn first_token(text: &str, span: &Span) -> Option<Found> {
+fn first_token<'d>(text: &'d str, span: &Span) -> Option<Found<'d>> {
     let body = text.get(span.clone())?;
     let mut offset = span.start;
     for line in body.split_inclusive('\n') {
@@ -201,7 +211,7 @@ fn first_token(text: &str, span: &Span) -> Option<Found> {
         let inner = token.find(id).unwrap_or(0);
         let start = line_start + lead + token_off + inner;
         return Some(Found {
-            id: id.to_string(),
+            id: Cow::Borrowed(id),
             span: start..start + id.len(),
         });
     }
@@ -209,14 +219,14 @@ fn first_token(text: &str, span: &Span) -> Option<Found> {
 }
 
 /// `Incident ID: INC-…` anywhere in the body's prose.
-fn in_prose(doc: &Document<'_>) -> Option<Found> {
+fn in_prose<'d>(doc: &Document<'d>) -> Option<Found<'d>> {
     let body = doc.text.get(doc.body_start..)?;
     let c = PROSE_ID.captures(body)?;
     let m = c.get(1)?;
     let id = m.as_str().trim_end_matches(['.', ',']);
     let start = doc.body_start + m.start();
     Some(Found {
-        id: id.to_string(),
+        id: Cow::Borrowed(id),
         span: start..start + id.len(),
     })
 }
