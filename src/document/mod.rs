@@ -65,8 +65,11 @@ impl<'a> Document<'a> {
             ends: Vec::with_capacity(md.headings.len()),
         };
         let mut heading_kinds = Vec::with_capacity(md.headings.len());
-        // Each heading is normalised into this buffer, kept for all of them.
-        let mut key = String::new();
+        // Each heading is normalised into this buffer, kept for all of them
+        // (a key is at most as long as its heading, but for a few
+        // lower-case letters that take more bytes).
+        let mut key =
+            String::with_capacity(md.headings.iter().map(|h| h.text.len()).max().unwrap_or(0));
         for h in &md.headings {
             let (main, paren) = split_paren(&h.text);
             normalize_words_into(main, &mut key);
