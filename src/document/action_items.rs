@@ -517,6 +517,11 @@ pub fn is_unset_value(raw: &str) -> bool {
         }
         return is_unset_word(std::str::from_utf8(buf).unwrap_or_default());
     }
+    // Every listed value has at most 10 chars, and lower-casing a char
+    // gives at least one: longer values (names) are not lower-cased.
+    if t.trim_matches(marks).chars().nth(10).is_some() {
+        return false;
+    }
     let lower = t.to_lowercase();
     is_unset_word(lower.trim_matches(marks))
 }
