@@ -536,13 +536,20 @@ fn stream_into(
             let chunk: &[Target] = chunks[k];
             let (tx, rx) = std::sync::mpsc::sync_channel(1);
             scope.spawn(move |_| {
-                let outcomes: Vec<Result<(FileResult, Vec<u8>), String>> = chunk
+                // A file's result is counted, rendered and dropped on the
+                // worker that made it: glibc frees a block of another
+                // thread's heap under that heap's lock, and the writing
+                // thread freeing every finding's strings took a quarter of
+                // its time and held up the workers.
+                let outcomes: Vec<Result<(output::json::Totals, Vec<u8>), String>> = chunk
                     .par_iter()
                     .map(|t| {
                         let mut r = lint_one(&t.display, read(t, max), t.explicit, opts, needs)?;
                         r.report.action_items = Vec::new();
                         let rendered = render(&mut r, format);
-                        Ok((r, rendered))
+                        let mut counted = output::json::Totals::default();
+                        counted.add_file(&r.report.findings);
+                        Ok((counted, rendered))
                     })
                     .collect();
                 // The receiver is gone only when writing failed.
@@ -564,14 +571,14 @@ fn stream_into(
                 .ok_or_else(|| "a worker thread stopped unexpectedly".to_string())?;
             buf.clear();
             for outcome in outcomes {
-                let (file, rendered) = match outcome {
+                let (counted, rendered) = match outcome {
                     Ok(f) => f,
                     Err(s) => {
                         skipped.push(s);
                         continue;
                     }
                 };
-                totals.add_file(&file.report.findings);
+                totals.add(&counted);
                 // A JSON file's part starts with the comma that separates
                 // it from the diagnostics before; the first goes without.
                 if json && first && !rendered.is_empty() {

@@ -35,6 +35,14 @@ pub struct Totals {
 }
 
 impl Totals {
+    /// Adds the counts of `other`.
+    pub fn add(&mut self, other: &Totals) {
+        self.files += other.files;
+        self.errors += other.errors;
+        self.warnings += other.warnings;
+        self.infos += other.infos;
+    }
+
     /// Adds one file's findings.
     pub fn add_file(&mut self, findings: &[Finding]) {
         self.files += 1;
