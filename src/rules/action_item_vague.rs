@@ -1,5 +1,6 @@
 use super::prelude::*;
 use regex::{Regex, RegexSet};
+use regex_automata::meta::Regex as MetaRegex;
 use serde::Deserialize;
 use std::sync::{LazyLock, OnceLock};
 
@@ -58,13 +59,16 @@ struct Entry {
 }
 
 struct Pack {
-    /// One pattern per entry, anchored at the start.
-    starts: RegexSet,
-    /// The sources of `starts`.
+    /// One pattern per entry, each anchored at the start, searched
+    /// leftmost-first: as every match starts at 0, the match found is that
+    /// of the first entry that matches, with the extent that entry's own
+    /// pattern finds (`starts_is_the_first_entry_and_its_own_match` checks
+    /// it). A `RegexSet` would allocate a match set per item and still
+    /// need the entry's pattern for the extent.
+    starts: MetaRegex,
+    /// The sources of `starts`, for the tests.
+    #[cfg(test)]
     sources: Vec<String>,
-    /// The same one by one, to find the match's extent: compiled on the
-    /// first vague item (most runs have none).
-    each: OnceLock<Vec<Regex>>,
     suggestions: Vec<String>,
     measurable_sources: Vec<String>,
     /// Compiled on the first item that starts with a vague phrase.
@@ -72,16 +76,11 @@ struct Pack {
 }
 
 impl Pack {
-    /// The pattern of entry `i`; the sources compiled as `starts` already.
-    fn each(&self, i: usize) -> Option<&Regex> {
-        self.each
-            .get_or_init(|| {
-                self.sources
-                    .iter()
-                    .filter_map(|s| Regex::new(s).ok())
-                    .collect()
-            })
-            .get(i)
+    /// The first entry whose pattern matches the start of `text`, and the
+    /// text it matches.
+    fn start<'t>(&self, text: &'t str) -> Option<(usize, &'t str)> {
+        let m = self.starts.find(text)?;
+        Some((m.pattern().as_usize(), text.get(m.range()).unwrap_or("")))
     }
 
     /// The measurable patterns (a broken list, ruled out by the tests,
@@ -97,9 +96,9 @@ impl Pack {
 /// tests, so it degrades to an empty pack rather than panicking.
 static PACK: LazyLock<Pack> = LazyLock::new(|| {
     load(include_str!("../../rules/vague-actions.yml")).unwrap_or_else(|_| Pack {
-        starts: RegexSet::empty(),
+        starts: MetaRegex::new_many::<&str>(&[]).expect("no patterns always compile"),
+        #[cfg(test)]
         sources: Vec::new(),
-        each: OnceLock::new(),
         suggestions: Vec::new(),
         measurable_sources: Vec::new(),
         measurable: OnceLock::new(),
@@ -122,9 +121,9 @@ fn load(yaml: &str) -> Result<Pack, String> {
     }
     let measurable: Vec<String> = file.measurable.iter().map(|m| format!("(?i){m}")).collect();
     Ok(Pack {
-        starts: RegexSet::new(&sources).map_err(|e| e.to_string())?,
+        starts: MetaRegex::new_many(&sources).map_err(|e| e.to_string())?,
+        #[cfg(test)]
         sources,
-        each: OnceLock::new(),
         suggestions,
         measurable_sources: measurable,
         measurable: OnceLock::new(),
@@ -159,21 +158,14 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let source = doc.text.get(desc.span.clone()).unwrap_or("");
-        if let Some(entry) = PACK.starts.matches(text).iter().next() {
+        if let Some((entry, phrase)) = PACK.start(text) {
             let named = source.contains('`')
                 || source.contains("](")
                 || source.contains("://")
                 || HANDLE.is_match(text);
             if !named && !PACK.measurable().is_match(text) {
-                let phrase = PACK
-                    .each(entry)
-                    .and_then(|re| re.find(text))
-                    .map_or("", |m| m.as_str());
                 // The phrase in the source (after any leading markup).
-                let offset = source
-                    .to_lowercase()
-                    .find(&phrase.to_lowercase())
-                    .unwrap_or(0);
+                let offset = find_lowercase(source, phrase).unwrap_or(0);
                 // Lower-casing can change byte lengths outside ASCII: keep
                 // the phrase's span only when it lands on the same text.
                 let span = match source.get(offset..offset + phrase.len()) {
@@ -208,6 +200,22 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+}
+
+/// Where `phrase` lower-cased is first found in `source` lower-cased, as
+/// a byte offset into the lower-cased source. On ASCII text lower-casing
+/// keeps every byte where it is and is ASCII case folding, so the search
+/// needs no lower-cased copies (`find_lowercase_is_find_in_lower_case`
+/// checks it).
+fn find_lowercase(source: &str, phrase: &str) -> Option<usize> {
+    if !(source.is_ascii() && phrase.is_ascii()) {
+        return source.to_lowercase().find(&phrase.to_lowercase());
+    }
+    let (s, p) = (source.as_bytes(), phrase.as_bytes());
+    if p.is_empty() {
+        return Some(0);
+    }
+    s.windows(p.len()).position(|w| w.eq_ignore_ascii_case(p))
 }
 
 /// How many of `text`'s blank-separated words hold a letter or digit,
@@ -245,7 +253,126 @@ mod tests {
             Regex::new(s).unwrap();
         }
         RegexSet::new(&p.measurable_sources).unwrap();
-        assert!(p.each(p.sources.len() - 1).is_some());
+    }
+
+    /// What `Pack::start` replaced: the first entry of a `RegexSet` over
+    /// the entries, and that entry's own pattern's match.
+    fn start_by_set<'t>(set: &RegexSet, each: &[Regex], text: &'t str) -> Option<(usize, &'t str)> {
+        let entry = set.matches(text).iter().next()?;
+        Some((entry, each[entry].find(text).map_or("", |m| m.as_str())))
+    }
+
+    #[test]
+    fn starts_is_the_first_entry_and_its_own_match() {
+        let set = RegexSet::new(&PACK.sources).unwrap();
+        let each: Vec<Regex> = PACK
+            .sources
+            .iter()
+            .map(|s| Regex::new(s).unwrap())
+            .collect();
+        let pieces = [
+            "investigate",
+            "Investigation",
+            " of",
+            " into",
+            "look",
+            "LOOKING",
+            " at",
+            " into ",
+            "make",
+            " it ",
+            "better",
+            "a",
+            "x",
+            "improve",
+            "Improvements",
+            "monitor",
+            "ing",
+            "keep",
+            " an eye",
+            " track",
+            " on",
+            "review",
+            "explore",
+            " options",
+            "ensure",
+            "be",
+            " more",
+            " careful",
+            "follow",
+            " up",
+            "try",
+            " to",
+            " ",
+            "  ",
+            "\t",
+            "\u{a0}",
+            "-",
+            "**",
+            "`",
+            "é",
+            "ſ",
+            "\u{212a}",
+            "ſtrengthen",
+            "optimiſe",
+            "1",
+            ".",
+            ",",
+            "İ",
+        ];
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut found = vec![0; PACK.sources.len()];
+        for _ in 0..100_000 {
+            let mut text = String::new();
+            for _ in 0..(crate::rules::test_util::xorshift(&mut x) % 8) {
+                let r = crate::rules::test_util::xorshift(&mut x);
+                text.push_str(pieces[(r % pieces.len() as u64) as usize]);
+            }
+            let new = PACK.start(&text);
+            assert_eq!(new, start_by_set(&set, &each, &text), "{text:?}");
+            if let Some((entry, _)) = new {
+                found[entry] += 1;
+            }
+        }
+        assert!(found.iter().all(|n| *n > 100), "{found:?}");
+    }
+
+    #[test]
+    fn find_lowercase_is_find_in_lower_case() {
+        let pieces = [
+            "a",
+            "A",
+            "b",
+            "Look",
+            "look into",
+            "İ",
+            "ß",
+            "ẞ",
+            "é",
+            "É",
+            "\u{212a}",
+            "k",
+            "Σ",
+            "σ",
+            " ",
+            "`",
+        ];
+        let mut x: u64 = 0x1357_9bdf_2468_ace1;
+        for _ in 0..50_000 {
+            let mut texts = [String::new(), String::new()];
+            for (i, t) in texts.iter_mut().enumerate() {
+                for _ in 0..(crate::rules::test_util::xorshift(&mut x) % (8 - 5 * i as u64)) {
+                    let r = crate::rules::test_util::xorshift(&mut x);
+                    t.push_str(pieces[(r % pieces.len() as u64) as usize]);
+                }
+            }
+            let [source, phrase] = &texts;
+            assert_eq!(
+                find_lowercase(source, phrase),
+                source.to_lowercase().find(&phrase.to_lowercase()),
+                "{source:?} {phrase:?}"
+            );
+        }
     }
 
     #[test]
