@@ -13,17 +13,19 @@ use std::sync::LazyLock;
 
 /// A front-matter time stamp: parsed, or why not.
 #[derive(Debug, Clone)]
-pub struct Parsed<T> {
+pub struct Parsed<'a, T> {
     pub value: Result<T, TimeError>,
     pub span: crate::diagnostic::Span,
-    pub raw: String,
+    /// The value as the front matter gives it, borrowed from the document
+    /// when it is (only messages use it).
+    pub raw: Cow<'a, str>,
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct Incident {
-    pub start: Option<Parsed<Stamp>>,
-    pub end: Option<Parsed<Stamp>>,
-    pub review_date: Option<Parsed<NaiveDate>>,
+pub struct Incident<'a> {
+    pub start: Option<Parsed<'a, Stamp>>,
+    pub end: Option<Parsed<'a, Stamp>>,
+    pub review_date: Option<Parsed<'a, NaiveDate>>,
     /// One entry per timeline row, in table order.
     pub timeline: Vec<RowTime>,
 }
@@ -35,9 +37,19 @@ pub struct RowTime {
     pub row: usize,
     /// The time cell.
     pub span: Span,
-    /// The cell's text (markup stripped).
-    pub text: String,
     pub value: Result<RowInstant, TimeError>,
+}
+
+impl RowTime {
+    /// The cell's text (markup stripped, trimmed), from `doc`, the
+    /// document the row was placed from. Only messages need it, so it is
+    /// looked up rather than copied for every row.
+    pub fn text<'d>(&self, doc: &'d Document<'_>) -> &'d str {
+        doc.timeline
+            .as_ref()
+            .and_then(|t| t.rows.get(self.row))
+            .map_or("", |r| r.time.text.trim())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -55,15 +67,15 @@ pub struct RowInstant {
 /// Time-only rows that go backwards by more than this crossed midnight.
 const ROLLOVER: i64 = 12 * 3600;
 
-impl Incident {
-    pub fn compute(doc: &Document, settings: &Settings) -> Incident {
+impl<'a> Incident<'a> {
+    pub fn compute(doc: &'a Document<'a>, settings: &Settings) -> Incident<'a> {
         let stamp = |key: &str| {
             doc.fm_value(key)
                 .filter(|v| !v.text.is_empty())
                 .map(|v| Parsed {
                     value: settings.zones.parse_stamp(&v.text),
                     span: v.span,
-                    raw: v.text.into_owned(),
+                    raw: v.text,
                 })
         };
         let review_date = doc
@@ -74,7 +86,7 @@ impl Incident {
                     TimeError::Invalid(format!("`{}` is not a date like `2025-07-18`", v.text))
                 }),
                 span: v.span,
-                raw: v.text.into_owned(),
+                raw: v.text,
             });
         let mut incident = Incident {
             start: stamp("incident_start_time"),
@@ -142,7 +154,6 @@ fn place_timeline(doc: &Document, settings: &Settings, start: Option<&Stamp>) ->
         out.push(RowTime {
             row: i,
             span: row.time.span.clone(),
-            text: text.to_string(),
             value,
         });
     }
@@ -410,10 +421,13 @@ mod tests {
         }
     }
 
-    fn incident(text: &str) -> Incident {
+    /// The incident of `text`; the document is leaked so that the
+    /// incident, which borrows it, can be returned.
+    fn incident(text: &str) -> Incident<'static> {
         let settings = Settings::defaults();
-        let doc = Document::parse(text, &settings);
-        Incident::compute(&doc, &settings)
+        let text: &'static str = Box::leak(text.to_owned().into_boxed_str());
+        let doc: &'static Document<'static> = Box::leak(Box::new(Document::parse(text, &settings)));
+        Incident::compute(doc, &settings)
     }
 
     fn doc_with_rows(start: &str, header: &str, rows: &[&str]) -> String {
@@ -508,6 +522,25 @@ mod tests {
         let text = "## Timeline\n\n| Time | Event |\n|---|---|\n| 10:00 | x |\n";
         let i = incident(text);
         assert!(!i.timeline[0].value.as_ref().unwrap().anchored);
+    }
+
+    #[test]
+    fn row_text_is_the_trimmed_time_cell() {
+        let text = doc_with_rows(
+            "2025-07-18 10:00 UTC",
+            "Time",
+            &["10:05", " **10:10** ", "`x`", "", "~ 10:20 UTC"],
+        );
+        let settings = Settings::defaults();
+        let doc = Document::parse(&text, &settings);
+        let i = Incident::compute(&doc, &settings);
+        let rows = &doc.timeline.as_ref().unwrap().rows;
+        assert_eq!(i.timeline.len(), rows.len());
+        for (r, row) in i.timeline.iter().zip(rows) {
+            assert_eq!(r.text(&doc), row.time.text.trim());
+        }
+        let texts: Vec<_> = i.timeline.iter().map(|r| r.text(&doc)).collect();
+        assert_eq!(texts, ["10:05", "10:10", "x", "", "~ 10:20 UTC"]);
     }
 
     #[test]

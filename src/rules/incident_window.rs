@@ -52,7 +52,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     format!(
                         "Incident ends (`{}`) before it starts (`{}`)",
                         end_value.raw,
-                        incident.start.as_ref().map(|p| p.raw.as_str()).unwrap_or("")
+                        incident.start.as_ref().map(|p| &*p.raw).unwrap_or("")
                     ),
                 )
                 .with_suggestion(

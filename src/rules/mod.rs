@@ -246,7 +246,7 @@ pub struct Ctx<'a> {
     pub today: NaiveDate,
     /// The file's path as reported (for messages only; rules do no I/O).
     pub path: &'a str,
-    incident: OnceCell<facts::Incident>,
+    incident: OnceCell<facts::Incident<'a>>,
     people: OnceCell<people::People>,
     placeholders: OnceCell<placeholders::Found>,
     pack_scratch: crate::language::Scratch,
@@ -272,7 +272,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// The incident's parsed times and review date (front matter).
-    pub fn incident(&self) -> &facts::Incident {
+    pub fn incident(&self) -> &facts::Incident<'a> {
         self.incident
             .get_or_init(|| facts::Incident::compute(self.doc, self.settings))
     }

@@ -55,7 +55,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                         row.span.clone(),
                         format!(
                             "Timeline row `{}` is earlier than the row before it (`{p_text}`)",
-                            row.text
+                            row.text(ctx.doc)
                         ),
                     )
                     .with_suggestion(
@@ -65,7 +65,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
-        prev = Some((cur, row.text.as_str()));
+        prev = Some((cur, row.text(ctx.doc)));
     }
 }
 

@@ -54,7 +54,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         } else {
             row.span.clone()
         };
-        let text = &row.text;
+        let text = row.text(ctx.doc);
         let d = match e {
             TimeError::AmbiguousZone(abbr) => Diagnostic::new(
                 RULE.id,

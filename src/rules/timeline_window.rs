@@ -66,7 +66,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 row.span.clone(),
                 format!(
                     "Timeline event `{}` is {} {side}",
-                    row.text,
+                    row.text(ctx.doc),
                     format_duration(gap)
                 ),
             )
