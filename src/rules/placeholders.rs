@@ -336,9 +336,29 @@ fn is_bracket_placeholder_in(inner: &str, words: &mut String) -> bool {
     if !may_be_placeholder(inner.trim()) {
         return false;
     }
-    collapse_into(inner, words);
+    // Text already collapsed (most bracketed text) is matched as it is.
+    let words: &str = if is_collapsed(inner) {
+        inner
+    } else {
+        collapse_into(inner, words);
+        words
+    };
     let pack = &*PACK;
     pack.placeholder.get().is_match(words) && !pack.allowed.get().is_match(words)
+}
+
+/// Whether [`collapse_into`] would give `inner` back unchanged: its only
+/// blanks are single spaces between words.
+fn is_collapsed(inner: &str) -> bool {
+    let mut prev_blank = true;
+    for c in inner.chars() {
+        let blank = c.is_whitespace();
+        if blank && (c != ' ' || prev_blank) {
+            return false;
+        }
+        prev_blank = blank;
+    }
+    !prev_blank || inner.is_empty()
 }
 
 /// `inner`'s words joined by single spaces (what the bracket patterns are
@@ -881,6 +901,24 @@ mod tests {
     use super::*;
     use crate::rules::test_util::run;
     use crate::rules::RULES;
+
+    #[test]
+    fn is_collapsed_is_collapsing_changing_nothing() {
+        let pieces = [
+            "a", "Bc", " ", "  ", "\t", "\n", "\u{a0}", "\u{2003}", "\u{85}", "é", "-", ".",
+        ];
+        let mut x: u64 = 0x0bad_cafe_f00d_1234;
+        let mut buf = String::new();
+        for _ in 0..50_000 {
+            let mut inner = String::new();
+            for _ in 0..(crate::rules::test_util::xorshift(&mut x) % 7) {
+                let r = crate::rules::test_util::xorshift(&mut x);
+                inner.push_str(pieces[(r % pieces.len() as u64) as usize]);
+            }
+            collapse_into(&inner, &mut buf);
+            assert_eq!(is_collapsed(&inner), buf == inner, "{inner:?}");
+        }
+    }
 
     /// The `placeholder` patterns [`may_be_placeholder`] was written for.
     #[test]
