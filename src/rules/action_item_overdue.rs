@@ -1,6 +1,7 @@
 use super::prelude::*;
 use crate::document::action_items::is_finished;
 use crate::time::parse_date;
+use std::fmt::Write as _;
 
 declare_rule! {
     /// ## What it does
@@ -51,13 +52,16 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             Some(s) if !s.is_blank() => s.text.trim(),
             _ => "open",
         };
+        // Sized for the whole message up front (`format!` guesses short
+        // and grows the string): " was due ", " and is still " and a date
+        // of at most 13 chars.
+        let name = item.name();
+        let mut message = String::with_capacity(name.len() + status.len() + 36);
+        // Writing to a `String` cannot fail.
+        let _ = write!(message, "{name} was due {date} and is still {status}");
         out.push(
-            Diagnostic::new(
-                RULE.id,
-                due.span.clone(),
-                format!("{} was due {date} and is still {status}", item.name()),
-            )
-            .with_suggestion("finish it and mark it Done, or agree a new target date"),
+            Diagnostic::new(RULE.id, due.span.clone(), message)
+                .with_suggestion("finish it and mark it Done, or agree a new target date"),
         );
     }
 }
