@@ -191,10 +191,19 @@ pub struct Scratch {
     starts: std::cell::OnceCell<Vec<usize>>,
 }
 
+impl Scratch {
+    /// `mask` lower-cased ([`lower_ascii`]), made on the first call: every
+    /// call for one document must pass the same mask (its whole prose
+    /// mask), as the packs' calls do.
+    pub fn lower(&self, mask: &[u8]) -> &[u8] {
+        self.lower.get_or_init(|| lower_ascii(mask))
+    }
+}
+
 /// The matches of the built-in `pack` in `range` of `hay` (a prose mask),
 /// however the packs are matched ([`scan`]).
 pub fn builtin_hits(pack: &Pack, hay: &[u8], range: Span, scratch: &Scratch) -> Vec<Hit> {
-    let lower = scratch.lower.get_or_init(|| lower_ascii(hay));
+    let lower = scratch.lower(hay);
     match scan() {
         Scan::Shared => {
             let starts = scratch.starts.get_or_init(|| BUILTIN.starts(lower));

@@ -285,8 +285,11 @@ impl<'a> Ctx<'a> {
 
     /// Template placeholders left in the body.
     pub fn placeholders(&self) -> &placeholders::Found {
-        self.placeholders
-            .get_or_init(|| placeholders::Found::compute(self.doc, self.settings))
+        self.placeholders.get_or_init(|| {
+            // The word packs scan the same lower-cased mask.
+            let lower = self.pack_scratch.lower(&self.doc.md.mask);
+            placeholders::Found::compute_lowered(self.doc, self.settings, lower)
+        })
     }
 
     /// The matches of a built-in word pack in `range` of the prose mask

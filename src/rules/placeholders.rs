@@ -509,6 +509,12 @@ fn may_be_placeholder(words: &str) -> bool {
 
 impl Found {
     pub fn compute(doc: &Document, settings: &Settings) -> Found {
+        Found::compute_lowered(doc, settings, &crate::language::lower_ascii(&doc.md.mask))
+    }
+
+    /// [`Found::compute`], given the document's prose mask with its ASCII
+    /// letters lower-cased (the copy the word packs scan, made once).
+    pub fn compute_lowered(doc: &Document, settings: &Settings, lower: &[u8]) -> Found {
         let pack = &*PACK;
         let text = doc.text.as_bytes();
         let mask = &doc.md.mask;
@@ -577,7 +583,8 @@ impl Found {
         let mut real: Option<HashSet<String>> = None;
         // By alternation, as separate scans would list them (ties in the
         // sort below keep this order).
-        let mut found = pack.texts.find_all(body);
+        let lower = lower.get(start..).unwrap_or_default();
+        let mut found = pack.texts.find_all_lowered(body, lower);
         found.sort_by_key(|m| m.0);
         for (k, s, e) in found {
             let span = start + s..start + e;
