@@ -174,6 +174,14 @@ pub fn warm_up(pool: &rayon::ThreadPool, selected: &dyn Fn(&str) -> bool) {
                 pool.spawn(|| {
                     let _ = LazyLock::force(&BUILTIN);
                 });
+                // Where a pattern of an earlier pack wins in the shared
+                // automaton, a later pack asks its own automaton
+                // (`Matcher::match_at`); the first pack never does.
+                for pack in [&COUNTERFACTUAL, &MINIMIZING, &INDIVIDUAL_BLAME] {
+                    pool.spawn(move || {
+                        let _ = pack.own_matcher();
+                    });
+                }
             }
             // Each job loads its pack, then builds the pack's automaton.
             crate::language::Scan::Separate => {
