@@ -623,12 +623,6 @@ pub fn status_is(raw: &str, normalized: &str) -> bool {
     with_status_key(raw, |key| key == normalized)
 }
 
-/// Whether two statuses are the same once normalised
-/// (`normalize_status(a) == normalize_status(b)`).
-pub fn same_status(a: &str, b: &str) -> bool {
-    with_status_key(a, |a| with_status_key(b, |b| a == b))
-}
-
 /// Whether a status means the item is finished (Done or Won't Do).
 pub fn is_finished(item: &ActionItem) -> bool {
     if let Some(s) = item.status.as_ref().filter(|f| !f.is_blank()) {
@@ -762,11 +756,6 @@ mod tests {
             for b in cases {
                 let n = normalize_status(b);
                 assert_eq!(status_is(a, &n), normalize_status(a) == n, "{a:?} {n:?}");
-                assert_eq!(
-                    same_status(a, b),
-                    normalize_status(a) == normalize_status(b),
-                    "{a:?} {b:?}"
-                );
             }
         }
     }

@@ -900,13 +900,9 @@ mod tests {
         let mut seed: u64 = 11;
         for _ in 0..20_000 {
             let mut value = String::new();
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
+            crate::rules::test_util::xorshift(&mut seed);
             for _ in 0..(seed >> 60) {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
+                crate::rules::test_util::xorshift(&mut seed);
                 value.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
             }
             assert_eq!(

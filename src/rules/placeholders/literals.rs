@@ -208,8 +208,8 @@ impl Anchors {
     }
 
     /// Every place in `hay` where a word occurs (ascending, each once),
-    /// with its alternations: the leftmost at or after `from`, then on
-    /// from the next byte.
+    /// with its alternations: the leftmost match, then the leftmost from
+    /// the byte after its start, and so on.
     fn starts(&self, hay: &[u8]) -> Vec<(usize, u8)> {
         let mut out = Vec::new();
         let mut from = 0;
@@ -267,7 +267,8 @@ impl Scan {
 
     /// [`Scan::find_all`], given `lower`, `hay` with its ASCII letters
     /// lower-cased (a document's rules keep one such copy of the prose
-    /// mask for all that need it). Any other `lower` is lower-cased anew.
+    /// mask for all that need it). A `lower` of another length is not that
+    /// copy and is made anew; one of the same length is trusted.
     pub fn find_all_lowered(&self, hay: &[u8], lower: &[u8]) -> Vec<(usize, usize, usize)> {
         let exact = match &self.exact {
             Some(a) => a.starts(hay),
