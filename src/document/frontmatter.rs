@@ -129,11 +129,18 @@ pub fn locate(text: &str, content_start: usize) -> Located<'_> {
     // Look for the closing `---` or `...` line.
     let mut pos = first_line_end;
     let yaml_start = first_line_end;
+    let bytes = text.as_bytes();
     while pos < text.len() {
-        let line_end = text[pos..]
-            .find('\n')
+        let line_end = memchr::memchr(b'\n', &bytes[pos..])
             .map(|i| pos + i + 1)
             .unwrap_or(text.len());
+        // Only a line that starts with either marker can be one once its
+        // end is trimmed.
+        let head = &bytes[pos..line_end.min(pos + 3)];
+        if head != b"---" && head != b"..." {
+            pos = line_end;
+            continue;
+        }
         let line = text[pos..line_end].trim_end_matches(['\n', '\r']);
         if line.trim_end() == "---" || line.trim_end() == "..." {
             let yaml = &text[yaml_start..pos];
@@ -182,7 +189,10 @@ const MAX_FLOW_DEPTH: usize = 128;
 fn too_deep_flow(yaml: &str, limit: usize) -> Option<usize> {
     let bytes = yaml.as_bytes();
     let mut depth = 0usize;
-    let mut i = 0;
+    // Before the line of the first bracket the depth is 0, where quotes
+    // open nothing and a comment ends with its line: the scan starts there.
+    let first = memchr::memchr2(b'[', b'{', bytes)?;
+    let mut i = memchr::memrchr(b'\n', &bytes[..first]).map_or(0, |nl| nl + 1);
     while i < bytes.len() {
         match bytes[i] {
             b'[' | b'{' => {
@@ -479,8 +489,7 @@ fn scan_keys<'a>(text: &str, yaml_start: usize, yaml: &'a str) -> Vec<KeyEntry<'
     let mut keys = Vec::with_capacity(yaml.bytes().filter(|&b| b == b'\n').count() + 1);
     let mut pos = 0;
     while pos < yaml.len() {
-        let line_end = yaml[pos..]
-            .find('\n')
+        let line_end = memchr::memchr(b'\n', &yaml.as_bytes()[pos..])
             .map(|i| pos + i)
             .unwrap_or(yaml.len());
         let line = yaml[pos..line_end].trim_end_matches('\r');
@@ -508,10 +517,10 @@ fn key_of_line(line: &str) -> Option<(&str, usize, usize, usize)> {
         return None;
     }
     let (key, key_len) = if first == '"' || first == '\'' {
-        let close = line[1..].find(first)? + 1;
+        let close = memchr::memchr(first as u8, &line.as_bytes()[1..])? + 1;
         (&line[1..close], close + 1)
     } else {
-        let colon = line.find(':')?;
+        let colon = memchr::memchr(b':', line.as_bytes())?;
         (line[..colon].trim_end(), colon)
     };
     let after = line[key_len..].trim_start();
@@ -530,10 +539,18 @@ fn strip_comment(value: &str) -> &str {
     if value.starts_with(['"', '\'']) {
         return value;
     }
-    match value.find(" #") {
+    match find_pair(value, b' ', b'#') {
         Some(i) => value[..i].trim_end(),
         None => value,
     }
+}
+
+/// The offset of the first `a` directly followed by `b` in `s` (`a`, `b`
+/// ASCII): `s.find("ab")` without building a substring searcher, which
+/// costs more than these short lines take to scan.
+fn find_pair(s: &str, a: u8, b: u8) -> Option<usize> {
+    let bytes = s.as_bytes();
+    memchr::memchr_iter(a, bytes).find(|&i| bytes.get(i + 1) == Some(&b))
 }
 
 impl<'a> FrontMatterBlock<'a> {

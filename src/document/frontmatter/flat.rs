@@ -94,11 +94,11 @@ impl<'a> Block<'a> {
 
 /// The block's keys and values, if it is in the subset.
 pub(crate) fn parse(yaml: &str) -> Option<Block<'_>> {
-    if !yaml.chars().all(allowed) {
+    if !all_allowed(yaml) {
         return None;
     }
     let mut block = Block {
-        entries: Vec::with_capacity(yaml.bytes().filter(|&b| b == b'\n').count() + 1),
+        entries: Vec::with_capacity(memchr::memchr_iter(b'\n', yaml.as_bytes()).count() + 1),
         index: None,
     };
     for line in yaml.split('\n') {
@@ -109,7 +109,7 @@ pub(crate) fn parse(yaml: &str) -> Option<Block<'_>> {
         if line.bytes().all(|b| b == b' ') || line.starts_with('#') {
             continue;
         }
-        let colon = line.find(": ")?;
+        let colon = super::find_pair(line, b':', b' ')?;
         let key = &line[..colon];
         let first = key.bytes().next()?;
         if !(first.is_ascii_alphabetic() || first == b'_')
@@ -132,9 +132,44 @@ pub(crate) fn parse(yaml: &str) -> Option<Block<'_>> {
     Some(block)
 }
 
-/// Characters libyaml reads as printable and not as line breaks, plus the
-/// line feed and carriage return (checked by line). Tabs are left to
-/// serde_yaml.
+/// Whether every character of `s` is one libyaml reads as printable and
+/// not as a line break, or a line feed or carriage return (checked by
+/// line); tabs are left to serde_yaml. Read from the UTF-8 bytes: a
+/// char-by-char decode was most of the time of reading a front matter with
+/// a name like `Léa` in it.
+fn all_allowed(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\n' | b'\r' | b' '..=b'~' => i += 1,
+            0..=0x7f => return false,
+            // U+0080–U+009F (C1 controls) are `C2 80`–`C2 9F`.
+            0xc2 if b.get(i + 1).is_some_and(|&n| n < 0xa0) => return false,
+            // U+2028 and U+2029 are `E2 80 A8` and `E2 80 A9`.
+            0xe2 if b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0xa8 | 0xa9)) => {
+                return false
+            }
+            // U+FEFF, U+FFFE and U+FFFF are `EF BB BF`, `EF BF BE` and
+            // `EF BF BF`.
+            0xef if matches!(
+                (b.get(i + 1), b.get(i + 2)),
+                (Some(0xbb), Some(0xbf)) | (Some(0xbf), Some(0xbe | 0xbf))
+            ) =>
+            {
+                return false
+            }
+            // Any other lead or continuation byte is part of an allowed
+            // character.
+            _ => i += 1,
+        }
+    }
+    true
+}
+
+/// [`all_allowed`] for one char, as libyaml's definitions say it: the
+/// tests' oracle.
+#[cfg(test)]
 fn allowed(c: char) -> bool {
     matches!(c, '\n' | '\r' | ' '..='~')
         || c >= '\u{a0}'
@@ -164,7 +199,7 @@ fn value(v: &str) -> Option<Flat<'_>> {
         }
         return Some(Flat::Seq(items));
     }
-    if v.contains(" #") || v.ends_with(':') {
+    if super::find_pair(v, b' ', b'#').is_some() || v.ends_with(':') {
         return None;
     }
     scalar(v)
@@ -190,7 +225,7 @@ fn scalar(s: &str) -> Option<Flat<'_>> {
         }
         return Some(Flat::Str(Cow::Owned(inner.replace("''", "'"))));
     }
-    if s.contains(": ") {
+    if super::find_pair(s, b':', b' ').is_some() {
         return None;
     }
     plain(s)
@@ -255,7 +290,15 @@ fn number_or_text(s: &str) -> Option<Flat<'_>> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse;
+    use super::{all_allowed, allowed, parse};
+
+    #[test]
+    fn the_byte_check_agrees_with_the_char_check_on_every_char() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            let s = format!("a{c}b");
+            assert_eq!(all_allowed(&s), allowed(c), "{:?}", c);
+        }
+    }
     use crate::document::frontmatter::parse_bounded;
 
     /// Values and keys chosen to sit on every edge of the subset: numbers
