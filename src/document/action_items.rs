@@ -376,6 +376,26 @@ fn group<'h>(slots: &CaptureLocations, hay: &'h str, i: usize) -> Option<&'h str
     hay.get(start..end)
 }
 
+/// Whether `rest[at..]` holds a `:`, which every [`TASK_FIELD`] match
+/// does: most list items have no field, and the byte search is far cheaper
+/// than the regex search that would find none.
+fn has_colon(rest: &str, at: usize) -> bool {
+    rest.as_bytes()
+        .get(at..)
+        .is_some_and(|hay| memchr::memchr(b':', hay).is_some())
+}
+
+/// Whether `hay` holds `due` in any ASCII case, which every [`DUE_WORD`]
+/// match does (no other letter folds to `d`, `u` or `e`).
+fn has_due(hay: &str) -> bool {
+    let bytes = hay.as_bytes();
+    memchr::memchr2_iter(b'd', b'D', bytes).any(|i| {
+        bytes
+            .get(i + 1..i + 3)
+            .is_some_and(|ue| ue.eq_ignore_ascii_case(b"ue"))
+    })
+}
+
 /// Parses a list item as an action item. Field spans are found in the
 /// item's source text.
 fn list_item<'a>(text: &'a str, item: &ListItem<'a>, slots: &mut Slots) -> ActionItem<'a> {
@@ -418,7 +438,10 @@ fn list_item<'a>(text: &'a str, item: &ListItem<'a>, slots: &mut Slots) -> Actio
     // The matches, in order, as `captures_iter` gives them (the pattern
     // never matches empty text).
     let mut at = 0;
-    while let Some(whole) = TASK_FIELD.captures_read_at(&mut slots.field, rest, at) {
+    while has_colon(rest, at) {
+        let Some(whole) = TASK_FIELD.captures_read_at(&mut slots.field, rest, at) else {
+            break;
+        };
         if whole.is_empty() {
             break;
         }
@@ -445,7 +468,7 @@ fn list_item<'a>(text: &'a str, item: &ListItem<'a>, slots: &mut Slots) -> Actio
             put(&mut due, value, &mut field_cursor)
         }
     }
-    if due.is_none() {
+    if due.is_none() && has_due(rest) {
         if let Some(whole) = DUE_WORD.captures_read(&mut slots.due, rest) {
             if let Some(value) = group(&slots.due, rest, 1) {
                 desc_end = desc_end.min(whole.start());
@@ -455,7 +478,11 @@ fn list_item<'a>(text: &'a str, item: &ListItem<'a>, slots: &mut Slots) -> Actio
     }
     if owner.is_none() {
         let hay = &rest[..desc_end];
-        if let Some(whole) = TRAILER.captures_read(&mut slots.trailer, hay) {
+        let found = match memchr::memchr(b'@', hay.as_bytes()) {
+            Some(_) => TRAILER.captures_read(&mut slots.trailer, hay),
+            None => None,
+        };
+        if let Some(whole) = found {
             if let Some(handle) = group(&slots.trailer, hay, 1) {
                 desc_end = whole.start();
                 put(&mut owner, handle, &mut field_cursor);
@@ -757,6 +784,52 @@ mod tests {
                 let n = normalize_status(b);
                 assert_eq!(status_is(a, &n), normalize_status(a) == n, "{a:?} {n:?}");
             }
+        }
+    }
+
+    #[test]
+    fn only_ascii_letters_fold_to_due() {
+        let due = Regex::new("(?i)^[due]$").expect("valid regex");
+        let mut buf = [0u8; 4];
+        for c in (0..=char::MAX as u32).filter_map(char::from_u32) {
+            if due.is_match(c.encode_utf8(&mut buf)) {
+                assert!("dueDUE".contains(c), "{c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn field_patterns_match_only_what_their_pre_checks_pass() {
+        let pieces = [
+            "owner",
+            "Due",
+            "dUe",
+            "due",
+            " ",
+            ":",
+            "—",
+            "(",
+            ",",
+            "@al",
+            "2025-08-01",
+            "x",
+            "by",
+            "\u{a0}",
+            "status",
+            "ſtatus",
+            "-",
+            "é",
+        ];
+        let mut seed: u64 = 11;
+        for _ in 0..20_000 {
+            let mut s = String::new();
+            crate::rules::test_util::xorshift(&mut seed);
+            for _ in 0..(seed >> 60) + 1 {
+                crate::rules::test_util::xorshift(&mut seed);
+                s.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            assert!(has_colon(&s, 0) || !TASK_FIELD.is_match(&s), "{s:?}");
+            assert!(has_due(&s) || !DUE_WORD.is_match(&s), "{s:?}");
         }
     }
 
