@@ -44,8 +44,9 @@ pub struct Document<'a> {
     pub timeline: Option<Timeline<'a>>,
     pub root_causes: Vec<RootCause>,
     pub action_items: Vec<ActionItem<'a>>,
-    /// Configured section index per `Role`.
-    pub roles: Vec<Option<usize>>,
+    /// Configured section index per `Role` (copied from the settings: an
+    /// array, as a clone of their list was an allocation per document).
+    pub roles: [Option<usize>; Role::ALL.len()],
     /// Per heading of `md.headings`: its normalised text
     /// ([`normalize_heading`]), computed once.
     pub heading_keys: HeadingKeys,
@@ -95,7 +96,7 @@ impl<'a> Document<'a> {
             timeline: None,
             root_causes: Vec::new(),
             action_items: Vec::new(),
-            roles: settings.roles.clone(),
+            roles: std::array::from_fn(|i| settings.roles.get(i).copied().flatten()),
             heading_keys,
             heading_kinds,
         };

@@ -62,7 +62,10 @@ pub fn extract(doc: &Document) -> Vec<RootCause> {
         return Vec::new();
     };
     let body = doc.sections[si].body.clone();
-    let items: Vec<(usize, &ListItem)> = doc.items_in(&body).collect();
+    // Room for every list item of the file: one allocation, where collecting
+    // the filter grew the list a few times per section.
+    let mut items: Vec<(usize, &ListItem)> = Vec::with_capacity(doc.md.items.len());
+    items.extend(doc.items_in(&body));
     let mut causes = Vec::new();
     for (k, (index, item)) in items.iter().enumerate() {
         let Some((label, label_span)) = &item.label else {

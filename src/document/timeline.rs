@@ -94,20 +94,24 @@ pub fn extract<'a>(doc: &Document<'a>) -> Option<Timeline<'a>> {
         .sections
         .iter()
         .position(|s| s.span.start <= table.span.start && table.span.start < s.span.end);
-    let rows = table
-        .rows
-        .iter()
-        .filter(|r| r.cells.iter().any(|c| !c.text.is_empty()))
-        .map(|r| TimelineRow {
-            span: r.span.clone(),
-            time: r.cells.get(time_col).cloned().unwrap_or(Cell {
-                text: "".into(),
-                span: r.span.start..r.span.start,
+    // Sized for every row at once: collected from the filter, the list grew
+    // (and was copied) a few times per table.
+    let mut rows = Vec::with_capacity(table.rows.len());
+    rows.extend(
+        table
+            .rows
+            .iter()
+            .filter(|r| r.cells.iter().any(|c| !c.text.is_empty()))
+            .map(|r| TimelineRow {
+                span: r.span.clone(),
+                time: r.cells.get(time_col).cloned().unwrap_or(Cell {
+                    text: "".into(),
+                    span: r.span.start..r.span.start,
+                }),
+                event: cols.event.and_then(|i| r.cells.get(i).cloned()),
+                party: cols.party.and_then(|i| r.cells.get(i).cloned()),
             }),
-            event: cols.event.and_then(|i| r.cells.get(i).cloned()),
-            party: cols.party.and_then(|i| r.cells.get(i).cloned()),
-        })
-        .collect();
+    );
     Some(Timeline {
         section,
         table_span: table.span.clone(),
