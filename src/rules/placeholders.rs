@@ -334,21 +334,28 @@ fn is_example_row(s: &str, pack: &Pack, buf: &mut String) -> bool {
         .iter()
         .position(|c| !c.is_ascii() || c.is_ascii_alphanumeric())
         .unwrap_or(b.len());
+    // An ASCII first byte, lower-cased, begins the normalised text however
+    // the word goes on, so a byte no row begins with settles it before the
+    // word is scanned (most cells and items; 148 instructions per call
+    // before, over 116,000 calls on a 1,000-file corpus).
+    if b.get(start)
+        .is_some_and(|c| c.is_ascii() && !pack.row_first[usize::from(c.to_ascii_lowercase())])
+    {
+        return false;
+    }
     let len = b[start..]
         .iter()
         .position(|c| !c.is_ascii_alphanumeric())
         .unwrap_or(b.len() - start);
     let end = start + len;
-    if len > 0 && b.get(end).is_none_or(u8::is_ascii) {
-        let word = &b[start..end];
-        if !pack.row_first[usize::from(word[0].to_ascii_lowercase())]
-            || !pack
-                .row_starts
-                .iter()
-                .any(|w| w.as_bytes().eq_ignore_ascii_case(word))
-        {
-            return false;
-        }
+    if len > 0
+        && b.get(end).is_none_or(u8::is_ascii)
+        && !pack
+            .row_starts
+            .iter()
+            .any(|w| w.as_bytes().eq_ignore_ascii_case(&b[start..end]))
+    {
+        return false;
     }
     normalize_into(s, buf, pack.longest_row, Some(&pack.row_starts))
         && pack.rows.contains(buf.as_str())
@@ -1339,6 +1346,56 @@ mod tests {
             found += usize::from(want);
         }
         assert!(found > 5_000, "{found}");
+    }
+
+    /// [`is_example_row`] is its definition: the normalised text is one
+    /// of the rows.
+    #[test]
+    fn example_rows_are_the_normalised_rows() {
+        let pack = &*PACK;
+        let pieces = [
+            "Implement input validation for Auth Service API endpoint /login.",
+            "Review and adjust monitoring alert thresholds for Auth Service error rates.",
+            "**Create** automated integration test for Auth Service login edge cases",
+            "DOCUMENT and automate rollback procedure for Auth Service deployments",
+            "Implement",
+            "implementé",
+            "Review",
+            "review",
+            "Create",
+            "Document",
+            "Documented",
+            "Done",
+            "Investigate",
+            " and",
+            " for",
+            " Auth Service",
+            "é",
+            "—",
+            "\u{a0}",
+            "İ",
+            "\u{212a}",
+            "1",
+            "-",
+            "*",
+            " ",
+            "`",
+            ".",
+        ];
+        let mut x: u64 = 0x0123_4567_89ab_cdef;
+        let mut buf = String::new();
+        let mut rows = 0;
+        for _ in 0..50_000 {
+            let mut t = String::new();
+            for _ in 0..(crate::rules::test_util::xorshift(&mut x) % 5) {
+                let r = crate::rules::test_util::xorshift(&mut x);
+                t.push_str(pieces[(r % pieces.len() as u64) as usize]);
+            }
+            let want = pack.rows.contains(&normalize(&t));
+            assert_eq!(is_example_row(&t, pack, &mut buf), want, "{t:?}");
+            rows += usize::from(want);
+        }
+        assert!(rows > 500, "{rows}");
     }
 
     #[test]
