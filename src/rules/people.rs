@@ -12,6 +12,7 @@ use crate::diagnostic::Span;
 use crate::document::Document;
 use crate::language::{clause_start, words, Hit, Pack, INDIVIDUAL_BLAME};
 use std::borrow::Cow;
+use std::sync::LazyLock;
 
 /// How far back from a phrase its subject is looked for, in bytes. Bounds
 /// the work per match on long lines.
@@ -82,6 +83,94 @@ const PARTICLES: &[&str] = &[
     "ter", "dos", "das",
 ];
 
+/// The lists of the individual-blame pack that decide who is a person,
+/// indexed by first byte. Every candidate name's words are looked up in
+/// them: comparing each with every entry (133 system nouns, three forms
+/// against 50 role nouns) was over half of finding the people of a
+/// document.
+struct Lexicon {
+    pack: &'static Pack,
+    /// The system nouns without a trailing `*`: matched whole.
+    system_nouns: Words,
+    /// The system nouns written with a trailing `*` (`System*`), without
+    /// it: matched as a prefix.
+    system_prefixes: Words,
+    role_nouns: Words,
+    pronouns: Words,
+}
+
+static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| Lexicon::new(&INDIVIDUAL_BLAME));
+
+impl Lexicon {
+    fn new(pack: &'static Pack) -> Lexicon {
+        let mut system_nouns = Words::default();
+        let mut system_prefixes = Words::default();
+        for s in &pack.system_nouns {
+            match s.strip_suffix('*') {
+                Some(prefix) => system_prefixes.insert(prefix),
+                None => system_nouns.insert(s),
+            }
+        }
+        Lexicon {
+            pack,
+            system_nouns,
+            system_prefixes,
+            role_nouns: Words::of(&pack.role_nouns),
+            pronouns: Words::of(&pack.pronouns),
+        }
+    }
+}
+
+/// A word list split by first byte: a word is compared only with the
+/// entries that start as it does. The last group holds the empty entry.
+struct Words {
+    groups: Vec<Vec<&'static str>>,
+}
+
+impl Default for Words {
+    fn default() -> Words {
+        Words {
+            groups: vec![Vec::new(); 257],
+        }
+    }
+}
+
+impl Words {
+    fn of(list: &'static [String]) -> Words {
+        let mut words = Words::default();
+        for w in list {
+            words.insert(w);
+        }
+        words
+    }
+
+    fn insert(&mut self, w: &'static str) {
+        let g = group(w);
+        if let Some(group) = self.groups.get_mut(g) {
+            group.push(w);
+        }
+    }
+
+    fn group_of(&self, w: &str) -> &[&'static str] {
+        self.groups.get(group(w)).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether `w` is in the list.
+    fn contains(&self, w: &str) -> bool {
+        self.group_of(w).contains(&w)
+    }
+
+    /// Whether an entry of the list starts `w`.
+    fn has_prefix_of(&self, w: &str) -> bool {
+        !self.group_of("").is_empty() || self.group_of(w).iter().any(|p| w.starts_with(p))
+    }
+}
+
+/// The group of a word in [`Words`]: its first byte, or 256 when empty.
+fn group(w: &str) -> usize {
+    w.as_bytes().first().map_or(256, |&b| usize::from(b))
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct People {
     /// Names as written ("Jane Doe", "@jdoe"), deduplicated.
@@ -114,7 +203,7 @@ impl Subject {
 
 impl People {
     pub fn compute(doc: &Document, settings: &Settings) -> People {
-        let pack = &*INDIVIDUAL_BLAME;
+        let lex = &*LEXICON;
         let mut names: Vec<String> = Vec::new();
         for p in &settings.people {
             let p = p.trim();
@@ -127,7 +216,7 @@ impl People {
                 if let Some(v) = fm.raw(key) {
                     crate::document::frontmatter::for_each_list_item(v, |value| {
                         candidates(value, |c| {
-                            if looks_like_person(c, 4, pack, settings) {
+                            if looks_like_person(c, 4, lex, settings) {
                                 names.push(c.to_string());
                             }
                         });
@@ -139,7 +228,7 @@ impl People {
             for row in &timeline.rows {
                 let Some(party) = &row.party else { continue };
                 candidates(&party.text, |c| {
-                    if looks_like_person(c, 2, pack, settings) {
+                    if looks_like_person(c, 2, lex, settings) {
                         names.push(c.to_string());
                     }
                 });
@@ -169,7 +258,7 @@ impl People {
     /// adverbs, auxiliaries, relative pronouns, a parenthetical between
     /// commas and prepositional phrases ("the engineer *on call* missed").
     pub fn subject_before(&self, mask: &[u8], at: usize) -> Subject {
-        let pack = &*INDIVIDUAL_BLAME;
+        let lex = &*LEXICON;
         let start = clause_start(mask, at, SUBJECT_WINDOW);
         let ws = words(mask, start..at);
         // A word that is lower-case ASCII already (most are) is its own
@@ -209,16 +298,16 @@ impl People {
             let bare = strip_contraction(l);
             let kind = if let Some(first) = self.individual_ending_at(&ws[..i]) {
                 Some(Subject::Individual(ws[first].0.start..span.end))
-            } else if is_pronoun(pack, bare, strip_contraction(w)) {
+            } else if is_pronoun(lex, bare, strip_contraction(w)) {
                 // "after we restarted the pods, they failed to start": the
                 // pronoun stands for the things named just before it.
-                if bare == "they" && self.they_means_things(pack, &ws[..i - 1], &lower[..i - 1]) {
+                if bare == "they" && self.they_means_things(lex, &ws[..i - 1], &lower[..i - 1]) {
                     return Subject::Thing;
                 }
                 Some(Subject::Pronoun)
-            } else if is_role(pack, bare) {
+            } else if is_role(lex, bare) {
                 // "the Postgres operator failed to reconcile": a component.
-                if i >= 2 && self.is_machine_role(pack, bare, &lower[i - 2]) {
+                if i >= 2 && self.is_machine_role(lex, bare, &lower[i - 2]) {
                     return Subject::Thing;
                 }
                 Some(Subject::Role)
@@ -265,11 +354,16 @@ impl People {
     /// stands for things: looking back, a plural noun after a determiner or
     /// a number ("the pods", "both replicas", "3 nodes") comes before any
     /// person (a pronoun, a role noun such as "engineers", a known name).
-    fn they_means_things(&self, pack: &Pack, ws: &[(Span, &str)], lower: &[Cow<'_, str>]) -> bool {
+    fn they_means_things(
+        &self,
+        lex: &Lexicon,
+        ws: &[(Span, &str)],
+        lower: &[Cow<'_, str>],
+    ) -> bool {
         for j in (0..ws.len()).rev() {
             let l = &*lower[j];
-            if pack.pronouns.iter().any(|p| p == l)
-                || is_role(pack, l)
+            if lex.pronouns.contains(l)
+                || is_role(lex, l)
                 || is_handle(ws[j].1)
                 || self.individual_ending_at(&ws[..=j]).is_some()
             {
@@ -286,7 +380,8 @@ impl People {
     /// a machine role ("operator", "manager") after a machine modifier
     /// ("Kubernetes", "secrets"), a configured system, or a word with both
     /// letters and digits ("k8s"). Both are lower-case.
-    fn is_machine_role(&self, pack: &Pack, role: &str, modifier: &str) -> bool {
+    fn is_machine_role(&self, lex: &Lexicon, role: &str, modifier: &str) -> bool {
+        let pack = lex.pack;
         let singular = role
             .strip_suffix("es")
             .filter(|s| pack.machine_roles.iter().any(|r| r == s))
@@ -303,7 +398,7 @@ impl People {
             .trim_end_matches("'s")
             .trim_end_matches("\u{2019}s")
             .trim_matches(|c: char| !c.is_alphanumeric());
-        if m.is_empty() || is_role(pack, m) {
+        if m.is_empty() || is_role(lex, m) {
             return false;
         }
         pack.machine_modifiers.iter().any(|w| w == m)
@@ -448,12 +543,12 @@ fn strip_contraction(w: &str) -> &str {
     w
 }
 
-fn is_pronoun(pack: &Pack, lower: &str, written: &str) -> bool {
+fn is_pronoun(lex: &Lexicon, lower: &str, written: &str) -> bool {
     // "i" only as the capital pronoun, not a list label "(i)".
-    pack.pronouns.iter().any(|p| p == lower) && (lower != "i" || written == "I")
+    lex.pronouns.contains(lower) && (lower != "i" || written == "I")
 }
 
-fn is_role(pack: &Pack, lower: &str) -> bool {
+fn is_role(lex: &Lexicon, lower: &str) -> bool {
     let singular = [
         lower.strip_suffix("es"),
         lower.strip_suffix('s'),
@@ -462,7 +557,7 @@ fn is_role(pack: &Pack, lower: &str) -> bool {
     singular
         .into_iter()
         .flatten()
-        .any(|s| pack.role_nouns.iter().any(|r| r == s))
+        .any(|s| lex.role_nouns.contains(s))
 }
 
 /// The index of a preposition governing the word at `at` ("for *the
@@ -547,8 +642,8 @@ fn candidates(value: &str, mut f: impl FnMut(&str)) {
 /// The names in one part of a value: split at ` and `, ` / ` and the
 /// separators `,;&+|`, trimmed of blanks and emphasis marks.
 fn split_candidates(part: &str, f: &mut impl FnMut(&str)) {
-    for a in part.split(" and ") {
-        for b in a.split(" / ") {
+    split_at_blank(part, " and ", |a| {
+        split_at_blank(a, " / ", |b| {
             for piece in b.split([',', ';', '&', '+', '|']) {
                 let piece = piece
                     .trim()
@@ -557,8 +652,33 @@ fn split_candidates(part: &str, f: &mut impl FnMut(&str)) {
                     f(piece);
                 }
             }
+        });
+    });
+}
+
+/// Calls `f` with each part of `s.split(sep)`, for a `sep` that starts
+/// with a blank: it is tried only at the blanks (found with memchr).
+/// `str::split` first builds a two-way searcher for `sep`, which cost
+/// more than these short values take to scan.
+fn split_at_blank<'s>(s: &'s str, sep: &str, mut f: impl FnMut(&'s str)) {
+    let Some(&first) = sep.as_bytes().first() else {
+        s.split(sep).for_each(f);
+        return;
+    };
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    let mut from = 0;
+    while let Some(i) = bytes.get(from..).and_then(|b| memchr::memchr(first, b)) {
+        let at = from + i;
+        if bytes[at..].starts_with(sep.as_bytes()) {
+            f(&s[start..at]);
+            start = at + sep.len();
+            from = start;
+        } else {
+            from = at + 1;
         }
     }
+    f(&s[start..]);
 }
 
 /// `f` of `w.to_lowercase()`, lower-cased on the stack when `w` is short
@@ -580,7 +700,7 @@ fn with_lower<R>(w: &str, f: impl FnOnce(&str) -> R) -> R {
 /// A person's name: an @handle, or one to `max_words` capitalised words
 /// with a lower-case letter each (not an acronym like "SRE"), none of them
 /// a system noun, role noun or pronoun, and not listed under `systems`.
-fn looks_like_person(c: &str, max_words: usize, pack: &Pack, settings: &Settings) -> bool {
+fn looks_like_person(c: &str, max_words: usize, lex: &Lexicon, settings: &Settings) -> bool {
     if in_systems(c, settings) {
         return false;
     }
@@ -604,19 +724,18 @@ fn looks_like_person(c: &str, max_words: usize, pack: &Pack, settings: &Settings
                 return true;
             }
             capitalised
-                && !is_system_noun(pack, lower)
-                && !is_role(pack, lower)
-                && !pack.pronouns.iter().any(|p| p == lower)
+                && !is_system_noun(lex, lower)
+                && !is_role(lex, lower)
+                && !lex.pronouns.contains(lower)
         })
     })
 }
 
-fn is_system_noun(pack: &Pack, lower: &str) -> bool {
+/// Whether `lower` is a system noun, or starts with one written with a
+/// trailing `*`.
+fn is_system_noun(lex: &Lexicon, lower: &str) -> bool {
     let lower = lower.trim_end_matches(|c: char| !c.is_alphanumeric());
-    pack.system_nouns.iter().any(|s| match s.strip_suffix('*') {
-        Some(prefix) => lower.starts_with(prefix),
-        None => lower == s,
-    })
+    lex.system_nouns.contains(lower) || lex.system_prefixes.has_prefix_of(lower)
 }
 
 /// Whether the configuration's `systems` names `c` or one of its words.
@@ -804,11 +923,11 @@ mod tests {
 
     #[test]
     fn party_names_exclude_systems_roles_and_acronyms() {
-        let pack = &*INDIVIDUAL_BLAME;
+        let lex = &*LEXICON;
         let mut s = Settings::defaults();
         s.systems = vec!["Patroni".into(), "Hal".into()];
         for yes in ["Jane Doe", "Priya", "@jdoe", "Seán O'Brien"] {
-            assert!(looks_like_person(yes, 2, pack, &s), "{yes}");
+            assert!(looks_like_person(yes, 2, lex, &s), "{yes}");
         }
         for no in [
             "Monitoring System",
@@ -825,7 +944,7 @@ mod tests {
             "Jane Mary Doe",
             "Name or Role of Post-Mortem Lead",
         ] {
-            assert!(!looks_like_person(no, 2, pack, &s), "{no}");
+            assert!(!looks_like_person(no, 2, lex, &s), "{no}");
         }
         assert_eq!(
             all_candidates("On-call engineer (Jane Doe)"),
@@ -889,6 +1008,80 @@ mod tests {
             }
         }
         out
+    }
+
+    /// [`is_system_noun`], [`is_role`] and the pronoun lookup as first
+    /// written: a scan of the pack's lists.
+    fn by_scan(lower: &str) -> (bool, bool, bool) {
+        let pack = &*INDIVIDUAL_BLAME;
+        let trimmed = lower.trim_end_matches(|c: char| !c.is_alphanumeric());
+        let system = pack.system_nouns.iter().any(|s| match s.strip_suffix('*') {
+            Some(prefix) => trimmed.starts_with(prefix),
+            None => trimmed == s,
+        });
+        let role = [
+            lower.strip_suffix("es"),
+            lower.strip_suffix('s'),
+            Some(lower),
+        ]
+        .into_iter()
+        .flatten()
+        .any(|s| pack.role_nouns.iter().any(|r| r == s));
+        let pronoun = pack.pronouns.iter().any(|p| p == lower);
+        (system, role, pronoun)
+    }
+
+    #[test]
+    fn lexicon_lookups_agree_with_scanning_the_lists() {
+        let pack = &*INDIVIDUAL_BLAME;
+        let lex = &*LEXICON;
+        let mut words: Vec<String> = ["", "s", "es", "é", "élodie", "x", "jane", "i"]
+            .iter()
+            .map(|w| w.to_string())
+            .collect();
+        for w in pack
+            .system_nouns
+            .iter()
+            .chain(&pack.role_nouns)
+            .chain(&pack.pronouns)
+        {
+            let w = w.trim_end_matches('*');
+            for cut in 0..=w.len() {
+                if let Some(head) = w.get(..cut) {
+                    for tail in ["", "s", "es", "x", "-", ".", "ß"] {
+                        words.push(format!("{head}{tail}"));
+                    }
+                }
+            }
+        }
+        for w in &words {
+            let indexed = (
+                is_system_noun(lex, w),
+                is_role(lex, w),
+                lex.pronouns.contains(w),
+            );
+            assert_eq!(indexed, by_scan(w), "{w:?}");
+        }
+    }
+
+    #[test]
+    fn splitting_at_blanks_splits_as_str_split_does() {
+        let pieces = [" and ", " and", "and ", " ", "a", " / ", "/", "é", ""];
+        let mut seed: u64 = 5;
+        for _ in 0..20_000 {
+            let mut value = String::new();
+            crate::rules::test_util::xorshift(&mut seed);
+            for _ in 0..(seed >> 60) {
+                crate::rules::test_util::xorshift(&mut seed);
+                value.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            for sep in [" and ", " / ", " ", ""] {
+                let mut parts = Vec::new();
+                split_at_blank(&value, sep, |p| parts.push(p));
+                let expected: Vec<&str> = value.split(sep).collect();
+                assert_eq!(parts, expected, "{value:?} {sep:?}");
+            }
+        }
     }
 
     #[test]
