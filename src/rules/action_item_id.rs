@@ -1,6 +1,7 @@
 use super::missing_column::MissingColumn;
 use super::prelude::*;
 use crate::document::action_items::is_unset_value;
+use std::collections::HashMap;
 
 declare_rule! {
     /// ## What it does
@@ -47,7 +48,7 @@ declare_rule! {
 fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let doc = ctx.doc;
     let pattern = &ctx.settings.options.id_pattern;
-    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut seen = Seen::for_items(doc.action_items.len());
     let mut missing_column = MissingColumn::default();
     for item in &doc.action_items {
         let id = match &item.id {
@@ -78,7 +79,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             }
         };
         let text = id.text.trim();
-        if let Some(&first) = seen.get(text) {
+        if let Some(first) = seen.get(text) {
             out.push(
                 Diagnostic::new(
                     RULE.id,
@@ -108,6 +109,47 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 )
                 .with_suggestion("use an ID such as `PM-AI-001`"),
             );
+        }
+    }
+}
+
+/// The IDs met so far, with where each was first written. A document has
+/// a handful of action items: their IDs are compared in order, and hashed
+/// only past [`SCANNED`] (hashing each ID was half of this rule's time).
+struct Seen<'a> {
+    few: Vec<(&'a str, usize)>,
+    many: Option<HashMap<&'a str, usize>>,
+}
+
+/// IDs up to this many are compared in order.
+const SCANNED: usize = 32;
+
+impl<'a> Seen<'a> {
+    /// Room for the IDs of `items` action items, up to [`SCANNED`].
+    fn for_items(items: usize) -> Seen<'a> {
+        Seen {
+            few: Vec::with_capacity(items.min(SCANNED + 1)),
+            many: None,
+        }
+    }
+
+    /// Where `id` was first written, if it was met before.
+    fn get(&self, id: &str) -> Option<usize> {
+        match &self.many {
+            Some(map) => map.get(id).copied(),
+            None => self.few.iter().find(|(k, _)| *k == id).map(|&(_, at)| at),
+        }
+    }
+
+    /// Records `id`, not met before, first written at `at`.
+    fn insert(&mut self, id: &'a str, at: usize) {
+        if let Some(map) = &mut self.many {
+            map.insert(id, at);
+            return;
+        }
+        self.few.push((id, at));
+        if self.few.len() > SCANNED {
+            self.many = Some(self.few.drain(..).collect());
         }
     }
 }
@@ -148,6 +190,27 @@ mod tests {
         assert_eq!(flagged(&text, &d), ["**PM-AI-001**"]);
         assert_eq!(lines(&text, &d), [6]);
         assert!(d[0].message.contains("line 5"), "{}", d[0].message);
+    }
+
+    #[test]
+    fn duplicates_among_many_items_name_the_first_line() {
+        // Past the IDs compared in order, the hashed ones: each duplicate
+        // names the line of its first use.
+        let mut text = HEAD.to_string();
+        for i in 0..100 {
+            text.push_str(&format!("| PM-AI-{:03} | Add a test | @a |\n", i % 40));
+        }
+        let d = run(&RULE, &text);
+        assert_eq!(d.len(), 60);
+        assert_eq!(lines(&text, &d)[0], 45);
+        for (k, diag) in d.iter().enumerate() {
+            let first = 5 + (40 + k) % 40;
+            assert!(
+                diag.message.contains(&format!("line {first})")),
+                "{}",
+                diag.message
+            );
+        }
     }
 
     #[test]
