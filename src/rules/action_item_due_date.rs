@@ -48,7 +48,8 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let start = ctx.incident().start_stamp().map(|s| s.local.date());
     let mut missing_column = MissingColumn::default();
     for item in &doc.action_items {
-        let name = item.name();
+        // Named only in a finding: most items have a good date.
+        let name = || item.name();
         let due = match &item.due {
             Some(f) if !f.is_blank() => f,
             Some(_) | None => {
@@ -69,7 +70,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     Diagnostic::new(
                         RULE.id,
                         item.anchor.clone(),
-                        format!("{name} has no target date"),
+                        format!("{} has no target date", name()),
                     )
                     .with_suggestion(FIX),
                 );
@@ -82,35 +83,43 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         };
         if value.eq_ignore_ascii_case("YYYY-MM-DD") {
             out.push(diag(
-                format!("Target date of {name} is still the template's `YYYY-MM-DD`"),
+                format!(
+                    "Target date of {} is still the template's `YYYY-MM-DD`",
+                    name()
+                ),
                 FIX.into(),
             ));
         } else if is_unset_value(value) {
             out.push(diag(
-                format!("Target date `{value}` of {name} is a placeholder"),
+                format!("Target date `{value}` of {} is a placeholder", name()),
                 FIX.into(),
-            ));
-        } else if has_date_shape(value) && parse_date(value).is_none() {
-            out.push(diag(
-                format!("Target date `{value}` of {name} is not a real day"),
-                "check the month's length (and leap years)".into(),
             ));
         } else if let Some(date) = parse_date(value) {
             if let Some(start) = start.filter(|s| date < *s) {
                 out.push(diag(
                     format!(
-                        "Target date {value} of {name} is before the incident started ({start})"
+                        "Target date {value} of {} is before the incident started ({start})",
+                        name()
                     ),
                     "set a date after the incident; check the year".into(),
                 ));
             }
+        } else if has_date_shape(value) {
+            // `YYYY-MM-DD` that did not parse: the day does not exist.
+            out.push(diag(
+                format!("Target date `{value}` of {} is not a real day", name()),
+                "check the month's length (and leap years)".into(),
+            ));
         } else {
             let fix = match reformat(value) {
                 Some(iso) => format!("write it as `{iso}`"),
                 None => FIX.into(),
             };
             out.push(diag(
-                format!("Target date `{value}` of {name} is not a `YYYY-MM-DD` date"),
+                format!(
+                    "Target date `{value}` of {} is not a `YYYY-MM-DD` date",
+                    name()
+                ),
                 fix,
             ));
         }

@@ -45,7 +45,8 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let doc = ctx.doc;
     let mut missing_column = MissingColumn::default();
     for item in &doc.action_items {
-        let name = item.name();
+        // Named only in a finding: most items have a good owner.
+        let name = || item.name();
         let owner = match &item.owner {
             Some(f) => f,
             None => {
@@ -61,8 +62,12 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     continue;
                 }
                 out.push(
-                    Diagnostic::new(RULE.id, item.anchor.clone(), format!("{name} has no owner"))
-                        .with_suggestion(FIX),
+                    Diagnostic::new(
+                        RULE.id,
+                        item.anchor.clone(),
+                        format!("{} has no owner", name()),
+                    )
+                    .with_suggestion(FIX),
                 );
                 continue;
             }
@@ -75,8 +80,12 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         };
         if raw.is_empty() {
             out.push(
-                Diagnostic::new(RULE.id, item.anchor.clone(), format!("{name} has no owner"))
-                    .with_suggestion(FIX),
+                Diagnostic::new(
+                    RULE.id,
+                    item.anchor.clone(),
+                    format!("{} has no owner", name()),
+                )
+                .with_suggestion(FIX),
             );
             continue;
         }
@@ -85,7 +94,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     RULE.id,
                     owner.span.clone(),
-                    format!("Owner `{raw}` of {name} is a placeholder"),
+                    format!("Owner `{raw}` of {} is a placeholder", name()),
                 )
                 .with_suggestion(FIX),
             );
@@ -107,7 +116,8 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                         RULE.id,
                         owner.span.clone(),
                         format!(
-                            "Owner `{bad}` of {name} does not match `{}`",
+                            "Owner `{bad}` of {} does not match `{}`",
+                            name(),
                             pattern.as_str()
                         ),
                     )

@@ -99,7 +99,8 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         if value.is_empty() || is_placeholder_value(value) || value.contains('[') {
             continue;
         }
-        let value_span = locate(doc.text, &item.span, value).unwrap_or(item.text_span.clone());
+        // Only a finding needs the value's span: most values agree.
+        let value_span = || locate(doc.text, &item.span, value).unwrap_or(item.text_span.clone());
         match field {
             Field::Start | Field::End => {
                 let (key, fm) = if field == Field::Start {
@@ -127,7 +128,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     out.push(
                         Diagnostic::new(
                             RULE.id,
-                            value_span,
+                            value_span(),
                             format!("{which} `{value}` disagrees with `{key}` `{fm_raw}` in the front matter"),
                         )
                         .with_suggestion(format!(
@@ -148,7 +149,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     out.push(
                         Diagnostic::new(
                             RULE.id,
-                            value_span,
+                            value_span(),
                             format!("Duration `{value}` disagrees with the front matter's {source} ({shown})"),
                         )
                         .with_suggestion(format!("write `{shown}` here, or correct the front matter")),
