@@ -259,7 +259,7 @@ pub struct Matcher {
 
 #[derive(Debug)]
 enum Engine {
-    /// A full regex: unanchored scans ([`Matcher::new`]).
+    /// A full regex: unanchored scans (the shared automaton).
     Full(Regex),
     /// Anchored searches only, with caches for the threads that search.
     Anchored {
@@ -342,22 +342,13 @@ impl Matcher {
         })
     }
 
-    /// For many documents: an unanchored lazy DFA finds the stretches of a
-    /// document that hold a match several at a time ([`lanes`]), and the
-    /// anchored one of [`Matcher::anchored`] finds where in them matches
-    /// start (and the packs' matches there). The stretches that hold a
-    /// match are a fiftieth of the prose of the benchmark corpus; a full
-    /// regex rescanning them built the states of a second unanchored
-    /// automaton and of its reverse for every thread, which cost as many
-    /// instructions as the walks over all the prose. When the patterns do
-    /// not allow the walks, the full regex scans ([`Matcher::new`]).
+    /// [`Matcher::new`], for many documents: a second, unanchored lazy DFA
+    /// finds the stretches of a document that hold a match several at a
+    /// time ([`lanes`]), when the patterns allow. It costs a second
+    /// automaton to build and makes a document's scan quicker.
     pub fn shared(packs: &[&Pack]) -> Result<Matcher, String> {
-        let hirs = Matcher::patterns(packs).0;
-        let Some(lanes) = lanes::Lanes::new(&hirs) else {
-            return Matcher::new(packs);
-        };
-        let mut matcher = Matcher::anchored(packs)?;
-        matcher.lanes = Some(lanes);
+        let mut matcher = Matcher::new(packs)?;
+        matcher.lanes = lanes::Lanes::new(&Matcher::patterns(packs).0);
         Ok(matcher)
     }
 
