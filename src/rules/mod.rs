@@ -342,6 +342,14 @@ pub(crate) mod test_util {
         *x
     }
 
+    /// `count` pieces drawn from `pieces` by [`xorshift`] on `x`, joined:
+    /// the random texts of the property tests.
+    pub(crate) fn random_concat(pieces: &[&str], count: u64, x: &mut u64) -> String {
+        (0..count)
+            .map(|_| pieces[(xorshift(x) % pieces.len() as u64) as usize])
+            .collect()
+    }
+
     pub(crate) fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2025, 8, 1).expect("valid date")
     }

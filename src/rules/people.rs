@@ -1069,12 +1069,8 @@ mod tests {
         let pieces = [" and ", " and", "and ", " ", "a", " / ", "/", "é", ""];
         let mut seed: u64 = 5;
         for _ in 0..20_000 {
-            let mut value = String::new();
-            crate::rules::test_util::xorshift(&mut seed);
-            for _ in 0..(seed >> 60) {
-                crate::rules::test_util::xorshift(&mut seed);
-                value.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
-            }
+            let count = crate::rules::test_util::xorshift(&mut seed) >> 60;
+            let value = crate::rules::test_util::random_concat(&pieces, count, &mut seed);
             for sep in [" and ", " / ", " ", ""] {
                 let mut parts = Vec::new();
                 split_at_blank(&value, sep, |p| parts.push(p));
@@ -1092,12 +1088,8 @@ mod tests {
         ];
         let mut seed: u64 = 11;
         for _ in 0..20_000 {
-            let mut value = String::new();
-            crate::rules::test_util::xorshift(&mut seed);
-            for _ in 0..(seed >> 60) {
-                crate::rules::test_util::xorshift(&mut seed);
-                value.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
-            }
+            let count = crate::rules::test_util::xorshift(&mut seed) >> 60;
+            let value = crate::rules::test_util::random_concat(&pieces, count, &mut seed);
             assert_eq!(
                 all_candidates(&value),
                 candidates_by_replacing(&value),

@@ -1184,11 +1184,8 @@ mod tests {
         let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
         let mut words = String::new();
         for _ in 0..100_000 {
-            let mut raw = String::new();
-            for _ in 0..(1 + crate::rules::test_util::xorshift(&mut x) % 8) {
-                let r = crate::rules::test_util::xorshift(&mut x);
-                raw.push_str(pieces[(r % pieces.len() as u64) as usize]);
-            }
+            let count = 1 + crate::rules::test_util::xorshift(&mut x) % 8;
+            let raw = crate::rules::test_util::random_concat(&pieces, count, &mut x);
             collapse_into(&raw, &mut words);
             let want = may_be_placeholder_walking(&words);
             assert_eq!(may_be_placeholder(&words), want, "{words:?}");
@@ -1386,11 +1383,8 @@ mod tests {
         let mut buf = String::new();
         let mut rows = 0;
         for _ in 0..50_000 {
-            let mut t = String::new();
-            for _ in 0..(crate::rules::test_util::xorshift(&mut x) % 5) {
-                let r = crate::rules::test_util::xorshift(&mut x);
-                t.push_str(pieces[(r % pieces.len() as u64) as usize]);
-            }
+            let count = crate::rules::test_util::xorshift(&mut x) % 5;
+            let t = crate::rules::test_util::random_concat(&pieces, count, &mut x);
             let want = pack.rows.contains(&normalize(&t));
             assert_eq!(is_example_row(&t, pack, &mut buf), want, "{t:?}");
             rows += usize::from(want);
