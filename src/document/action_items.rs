@@ -822,12 +822,8 @@ mod tests {
         ];
         let mut seed: u64 = 11;
         for _ in 0..20_000 {
-            let mut s = String::new();
-            crate::rules::test_util::xorshift(&mut seed);
-            for _ in 0..(seed >> 60) + 1 {
-                crate::rules::test_util::xorshift(&mut seed);
-                s.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
-            }
+            let count = (crate::rules::test_util::xorshift(&mut seed) >> 60) + 1;
+            let s = crate::rules::test_util::random_concat(&pieces, count, &mut seed);
             assert!(has_colon(&s, 0) || !TASK_FIELD.is_match(&s), "{s:?}");
             assert!(has_due(&s) || !DUE_WORD.is_match(&s), "{s:?}");
         }

@@ -541,12 +541,8 @@ mod tests {
         ];
         let mut seed: u64 = 5;
         for _ in 0..20_000 {
-            let mut s = String::new();
-            crate::rules::test_util::xorshift(&mut seed);
-            for _ in 0..(seed >> 61) + 1 {
-                crate::rules::test_util::xorshift(&mut seed);
-                s.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
-            }
+            let count = (crate::rules::test_util::xorshift(&mut seed) >> 61) + 1;
+            let s = crate::rules::test_util::random_concat(&pieces, count, &mut seed);
             let mut fast = String::new();
             normalize_words_into(&s, &mut fast);
             let mut any = String::new();
